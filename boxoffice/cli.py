@@ -1,0 +1,66 @@
+"""The ``boxoffice`` command line: serve, and the operator's tools around the log."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from aiohttp import web
+
+from boxoffice.embedded import EmbeddedStoreError, store_uri
+from boxoffice.settings import ConfigError, Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operator_errors(command: F) -> F:
+    """Configuration and store failures end in one clear line and a non-zero exit, not a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        except EmbeddedStoreError as exc:
+            raise click.ClickException(f"store: {exc}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    return load_settings(**ctx.obj)
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides BOXOFFICE_DATA_DIR.")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """boxoffice: an event-sourced ticket-booking backend."""
+    ctx.obj = {"data_dir": data_dir}
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (BOXOFFICE_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (BOXOFFICE_PORT, default 8080).")
+@click.pass_context
+@operator_errors
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Run the HTTP API (starts the embedded store when MONGODB_URI is unset)."""
+    from boxoffice.http.app import create_app
+
+    settings = load_settings(**ctx.obj, host=host, port=port)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    with store_uri(settings.mongodb_uri, settings.data_dir) as uri:
+        if not settings.mongodb_uri:
+            click.echo(f"embedded store: {uri} (data in {settings.data_dir.resolve()})", err=True)
+        web.run_app(
+            create_app(settings, uri),
+            host=settings.host,
+            port=settings.port,
+            print=lambda line: click.echo(line, err=True),
+        )

@@ -1,0 +1,185 @@
+"""The embedded MongoDB-compatible store (nx-27017) as a supervised child process.
+
+With no ``MONGODB_URI`` the server and the CLI run nx-27017 on 127.0.0.1 and a
+free port, with its SQLite files under the data directory. One flock on
+``store.lock`` keeps a second store off the same files; the owner writes the
+store's address to ``store.json`` so other commands can reach it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+LOCK_FILE = "store.lock"
+ADDRESS_FILE = "store.json"
+START_TIMEOUT_SECONDS = 20.0
+STOP_TIMEOUT_SECONDS = 5.0
+_PR_SET_PDEATHSIG = 1
+
+
+class EmbeddedStoreError(RuntimeError):
+    """The embedded store could not be started or reached."""
+
+
+@dataclass(frozen=True)
+class StoreAddress:
+    uri: str
+    pid: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def uri_for(port: int) -> str:
+    return f"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=3000"
+
+
+def answers(uri: str, timeout_ms: int = 500) -> bool:
+    client: MongoClient[dict[str, object]] = MongoClient(
+        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: the kernel sends SIGTERM if we die, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class EmbeddedStore:
+    """Owns one nx-27017 process for the lifetime of a ``with`` block."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.resolve()
+        self._lock_fd: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self.uri = ""
+
+    def __enter__(self) -> EmbeddedStore:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        try:
+            self._spawn()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _lock(self) -> None:
+        fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise EmbeddedStoreError(
+                f"another boxoffice store is running on {self.data_dir} (lock held on {LOCK_FILE})"
+            ) from None
+        self._lock_fd = fd
+
+    def _spawn(self) -> None:
+        port = free_port()
+        db_dir = self.data_dir / "db"
+        db_dir.mkdir(exist_ok=True)
+        command = [
+            sys.executable, "-m", "nx_27017.nx_27017",
+            "--data-dir", str(db_dir), "--host", "127.0.0.1", "--port", str(port),
+            "--log-file", str(self.data_dir / "store.log"),
+            "--pid-file", str(self.data_dir / "store.pid"),
+        ]  # fmt: skip
+        with open(self.data_dir / "store.log", "ab") as log:
+            self._process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent, start_new_session=True,
+            )  # fmt: skip
+        self.uri = uri_for(port)
+        self._wait_until_answering()
+        address = {"uri": self.uri, "pid": self._process.pid, "owner": os.getpid()}
+        (self.data_dir / ADDRESS_FILE).write_text(json.dumps(address))
+
+    def _wait_until_answering(self) -> None:
+        assert self._process is not None
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise EmbeddedStoreError(
+                    f"embedded store exited with code {self._process.returncode}; "
+                    f"see {self.data_dir / 'store.log'}"
+                )
+            if answers(self.uri, timeout_ms=200):
+                return
+            time.sleep(0.05)
+        raise EmbeddedStoreError(f"embedded store did not answer within {START_TIMEOUT_SECONDS}s")
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def stop(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.data_dir / ADDRESS_FILE).unlink()
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+
+def running_store(data_dir: Path) -> StoreAddress | None:
+    """The address a running boxoffice server recorded, if that store still answers."""
+    try:
+        recorded = json.loads((data_dir / ADDRESS_FILE).read_text())
+        address = StoreAddress(uri=str(recorded["uri"]), pid=int(recorded["pid"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return address if answers(address.uri) else None
+
+
+@contextlib.contextmanager
+def store_uri(mongodb_uri: str | None, data_dir: Path) -> Iterator[str]:
+    """The store to use: MONGODB_URI, else a running server's store, else our own embedded one."""
+    if mongodb_uri:
+        yield mongodb_uri
+        return
+    address = running_store(data_dir)
+    if address is not None:
+        yield address.uri
+        return
+    with EmbeddedStore(data_dir) as store:
+        yield store.uri

@@ -1,0 +1,90 @@
+"""Configuration from the environment (``BOXOFFICE_*`` plus ``MONGODB_URI``).
+
+Settings are read once, validated, frozen, and passed explicitly; nothing reads
+the environment after start-up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
+
+
+class ConfigError(Exception):
+    """A setting is invalid; the message is one line meant for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOXOFFICE_", frozen=True, extra="ignore")
+
+    mongodb_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("MONGODB_URI", "BOXOFFICE_MONGODB_URI")
+    )
+    data_dir: Path = Path(".boxoffice")
+    db_name: str = Field(default="boxoffice", pattern=r"^[A-Za-z0-9_-]{1,60}$")
+    jwt_secret: SecretStr | None = None
+    env: Literal["dev", "test", "production"] = "dev"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    max_quantity: int = Field(default=10, ge=1, le=1000)
+    booking_wait_seconds: float = Field(default=2.0, gt=0, le=30)
+    booking_batch_max: int = Field(default=256, ge=1, le=1000)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    bcrypt_concurrency: int = Field(default=4, ge=1, le=64)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    login_rate: str = "10/minute"
+    register_rate: str = "20/minute"
+    booking_rate: str = "60/minute"
+    trusted_proxies: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _production_is_explicit(self) -> Self:
+        if self.env != "production":
+            return self
+        if not self.mongodb_uri:
+            raise ValueError(
+                "production needs MONGODB_URI (the embedded store is for dev and test)"
+            )
+        secret = self.jwt_secret.get_secret_value().encode() if self.jwt_secret else b""
+        if len(secret) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"production needs BOXOFFICE_JWT_SECRET of at least {MIN_SECRET_BYTES} bytes"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _secret_long_enough(self) -> Self:
+        if self.jwt_secret and len(self.jwt_secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"BOXOFFICE_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+        return self
+
+    def resolved_jwt_secret(self) -> str:
+        """The signing key: configured, or (dev/test) generated once into the data dir."""
+        if self.jwt_secret:
+            return self.jwt_secret.get_secret_value()
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (and CLI overrides); raise ConfigError with one clear line."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        where = f"BOXOFFICE_{field.upper()}" if field else "configuration"
+        raise ConfigError(f"invalid configuration: {where}: {first['msg']}") from None

@@ -1,0 +1,128 @@
+"""Each MongoDB feature boxoffice relies on, checked alone against the configured store.
+
+A gap in the embedded server (or a real MongoDB that behaves differently)
+shows up here as one clearly named failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+
+async def test_unique_compound_index_rejects_a_duplicate_pair(
+    database: AsyncDatabase[dict],
+) -> None:
+    await database.c.create_index([("s", ASCENDING), ("v", ASCENDING)], unique=True)
+    await database.c.insert_one({"s": "a", "v": 1})
+    await database.c.insert_one({"s": "b", "v": 1})
+    with pytest.raises(DuplicateKeyError):
+        await database.c.insert_one({"s": "a", "v": 1})
+
+
+async def test_integer_id_is_unique_under_a_concurrent_race(database: AsyncDatabase[dict]) -> None:
+    async def claim(i: int) -> bool:
+        try:
+            await database.c.insert_one({"_id": 7, "by": i})
+            return True
+        except DuplicateKeyError:
+            return False
+
+    assert (await asyncio.gather(*(claim(i) for i in range(30)))).count(True) == 1
+
+
+async def test_creating_an_existing_index_again_is_harmless(database: AsyncDatabase[dict]) -> None:
+    for _ in range(2):
+        await database.c.create_index([("k", ASCENDING)], unique=True, name="k_unique")
+
+
+async def test_find_one_sorted_descending_with_projection(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_many([{"_id": i, "n": i * 10, "big": "x" * 100} for i in range(1, 6)])
+    last = await database.c.find_one({"_id": {"$lte": 3}}, {"n": 1}, sort=[("_id", DESCENDING)])
+    assert last == {"_id": 3, "n": 30}
+
+
+async def test_cursor_streams_sorted_documents_in_batches(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_many([{"_id": i} for i in range(500, 0, -1)])
+    cursor = database.c.find({"_id": {"$gt": 100}}).sort("_id", ASCENDING).batch_size(50)
+    assert [doc["_id"] async for doc in cursor] == list(range(101, 501))
+
+
+async def test_find_one_and_update_increments_atomically(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_one({"_id": "n", "v": 0})
+
+    async def bump() -> None:
+        await database.c.find_one_and_update({"_id": "n"}, {"$inc": {"v": 1}})
+
+    await asyncio.gather(*(bump() for _ in range(40)))
+    assert (await database.c.find_one({"_id": "n"}))["v"] == 40
+
+
+async def test_guarded_decrement_never_goes_below_zero(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_one({"_id": "seats", "left": 3})
+
+    async def take() -> bool:
+        doc = await database.c.find_one_and_update(
+            {"_id": "seats", "left": {"$gte": 1}},
+            {"$inc": {"left": -1}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return doc is not None
+
+    assert (await asyncio.gather(*(take() for _ in range(10)))).count(True) == 3
+
+
+async def test_bulk_upserts_with_a_version_guard(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_one({"_id": "a", "v": 5, "x": "old"})
+    await database.c.bulk_write(
+        [
+            UpdateOne({"_id": "a", "v": {"$lt": 4}}, {"$set": {"v": 4, "x": "stale"}}),
+            UpdateOne({"_id": "b"}, {"$set": {"v": 1, "x": "new"}}, upsert=True),
+        ],
+        ordered=False,
+    )
+    assert [d async for d in database.c.find().sort("_id", ASCENDING)] == [
+        {"_id": "a", "v": 5, "x": "old"},
+        {"_id": "b", "v": 1, "x": "new"},
+    ]
+
+
+async def test_max_update_only_moves_forward(database: AsyncDatabase[dict]) -> None:
+    await database.c.update_one({"_id": "cp"}, {"$max": {"p": 10}}, upsert=True)
+    await database.c.update_one({"_id": "cp"}, {"$max": {"p": 4}}, upsert=True)
+    assert (await database.c.find_one({"_id": "cp"}))["p"] == 10
+
+
+async def test_nested_array_field_query(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_many(
+        [
+            {"_id": 1, "events": [{"data": {"b": "x"}}, {"data": {"b": "y"}}]},
+            {"_id": 2, "events": []},
+        ]
+    )
+    assert [d["_id"] async for d in database.c.find({"events.data.b": "y"})] == [1]
+
+
+async def test_descending_integer_sort_with_a_range_filter_is_numeric(
+    database: AsyncDatabase[dict],
+) -> None:
+    await database.c.insert_many([{"_id": i, "s": "a", "v": i} for i in (1, 3, 5, 7, 9, 11)])
+    by_id = await database.c.find_one({"_id": {"$gte": 1}}, sort=[("_id", DESCENDING)])
+    by_v = await database.c.find_one({"s": "a", "v": {"$gte": 1}}, sort=[("v", DESCENDING)])
+    assert (by_id["_id"], by_v["v"]) == (11, 11)
+
+
+@pytest.mark.xfail(
+    reason="nx-27017 0.8.1 sorts integer _id as text when the filter is empty; "
+    "boxoffice always adds a range filter",
+    strict=False,
+)
+async def test_descending_integer_sort_with_an_empty_filter_is_numeric(
+    database: AsyncDatabase[dict],
+) -> None:
+    await database.c.insert_many([{"_id": i} for i in (1, 3, 5, 7, 9, 11)])
+    assert (await database.c.find_one({}, sort=[("_id", DESCENDING)]))["_id"] == 11
