@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from aiohttp import web
+from pymongo.asynchronous.database import AsyncDatabase
 
+from boxoffice.database import Document, connect
 from boxoffice.embedded import EmbeddedStoreError, store_uri
+from boxoffice.eventstore import MongoEventStore
 from boxoffice.settings import ConfigError, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,3 +68,29 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
             port=settings.port,
             print=lambda line: click.echo(line, err=True),
         )
+
+
+T = TypeVar("T")
+
+
+def run_with_store(
+    settings: Settings, work: Callable[[AsyncDatabase[Document], MongoEventStore], Awaitable[T]]
+) -> T:
+    """Run ``work`` against the configured store: MONGODB_URI, the running server's, or our own.
+
+    The embedded store is started here, in the main thread, before the event
+    loop: its child process is tied to the thread that started it.
+    """
+    with store_uri(settings.mongodb_uri, settings.data_dir) as uri:
+
+        async def connected() -> T:
+            client = connect(uri)
+            try:
+                database = client[settings.db_name]
+                store = MongoEventStore(database)
+                await store.ensure_indexes()
+                return await work(database, store)
+            finally:
+                await client.close()
+
+        return asyncio.run(connected())

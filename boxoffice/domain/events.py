@@ -1,0 +1,120 @@
+"""Domain events: frozen dataclasses, named in the past tense, stored as plain dicts.
+
+The ``type`` stored in the log is the class name; ``schema_version`` lets an
+event's shape evolve (an upcaster per bump would live here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    schema_version: ClassVar[int] = 1
+
+    def to_data(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class UserRegistered(Event):
+    user_id: str
+    email: str
+    name: str
+    password_hash: str
+    role: str
+
+
+@dataclass(frozen=True)
+class RoleGranted(Event):
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ShowCreated(Event):
+    show_id: str
+    title: str
+    venue: str
+    starts_at: str
+    categories: list[dict[str, Any]]
+    per_user_limit: int | None
+    created_by: str
+
+
+@dataclass(frozen=True)
+class InventoryOpened(Event):
+    show_id: str
+    category: str
+    capacity: int
+    per_user_limit: int | None
+
+
+@dataclass(frozen=True)
+class BookingRequested(Event):
+    booking_id: str
+    show_id: str
+    category: str
+    user_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class BookingConfirmed(Event):
+    booking_id: str
+    show_id: str
+    category: str
+    user_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class BookingRejected(Event):
+    booking_id: str
+    show_id: str
+    category: str
+    user_id: str
+    quantity: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class BookingCancelled(Event):
+    booking_id: str
+    show_id: str
+    category: str
+    user_id: str
+    quantity: int
+    cancelled_by: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        UserRegistered,
+        RoleGranted,
+        ShowCreated,
+        InventoryOpened,
+        BookingRequested,
+        BookingConfirmed,
+        BookingRejected,
+        BookingCancelled,
+    )
+}
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def from_stored(type_name: str, data: Mapping[str, Any]) -> Event:
+    """Rebuild a domain event from its stored type name and data."""
+    cls = EVENT_TYPES.get(type_name)
+    if cls is None:
+        raise UnknownEventType(type_name)
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})

@@ -1,0 +1,195 @@
+"""The seats of one show category: the consistency boundary for capacity.
+
+``evolve`` folds events into state; ``decide_*`` are pure functions of
+(state, command) -> events.  The same fold serves the booking worker, replay
+and the audit, so "what the log says" and "what the service decided" cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRejected,
+    BookingRequested,
+    Event,
+    InventoryOpened,
+)
+
+SOLD_OUT = "sold_out"
+INSUFFICIENT_AVAILABILITY = "insufficient_availability"
+PER_USER_LIMIT = "per_user_limit"
+UNKNOWN_SHOW = "unknown_show"
+UNKNOWN_CATEGORY = "unknown_category"
+
+PENDING = "pending"
+CONFIRMED = "confirmed"
+REJECTED = "rejected"
+CANCELLED = "cancelled"
+
+
+class BookingNotCancellable(Exception):
+    def __init__(self, booking_id: str, status: str) -> None:
+        super().__init__(f"booking {booking_id} is {status} and cannot be cancelled")
+        self.booking_id = booking_id
+        self.status = status
+
+
+@dataclass(frozen=True)
+class RequestBooking:
+    booking_id: str
+    show_id: str
+    category: str
+    user_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class CancelBooking:
+    booking_id: str
+    cancelled_by: str
+
+
+@dataclass(frozen=True)
+class Booking:
+    booking_id: str
+    user_id: str
+    quantity: int
+    status: str
+    reason: str | None = None
+
+
+@dataclass
+class Inventory:
+    """State folded from one inventory stream. ``version`` is the last event applied."""
+
+    show_id: str = ""
+    category: str = ""
+    capacity: int = 0
+    per_user_limit: int | None = None
+    available: int = 0
+    version: int = 0
+    bookings: dict[str, Booking] = field(default_factory=dict)
+    held_by_user: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def opened(self) -> bool:
+        return bool(self.show_id)
+
+    def copy(self) -> Inventory:
+        twin = copy.copy(self)
+        twin.bookings = dict(self.bookings)
+        twin.held_by_user = dict(self.held_by_user)
+        return twin
+
+
+def evolve(state: Inventory, event: Event) -> Inventory:
+    """Apply one event to ``state`` in place and return it (so it folds with functools.reduce)."""
+    state.version += 1
+    match event:
+        case InventoryOpened():
+            state.show_id, state.category = event.show_id, event.category
+            state.capacity = state.available = event.capacity
+            state.per_user_limit = event.per_user_limit
+        case BookingRequested():
+            state.bookings[event.booking_id] = Booking(
+                event.booking_id, event.user_id, event.quantity, PENDING
+            )
+        case BookingConfirmed():
+            state.available -= event.quantity
+            _hold(state, event.user_id, event.quantity)
+            _set_status(state, event.booking_id, CONFIRMED)
+        case BookingRejected():
+            _set_status(state, event.booking_id, REJECTED, event.reason)
+        case BookingCancelled():
+            state.available += event.quantity
+            _hold(state, event.user_id, -event.quantity)
+            _set_status(state, event.booking_id, CANCELLED)
+    return state
+
+
+def _hold(state: Inventory, user_id: str, quantity: int) -> None:
+    state.held_by_user[user_id] = state.held_by_user.get(user_id, 0) + quantity
+
+
+def _set_status(state: Inventory, booking_id: str, status: str, reason: str | None = None) -> None:
+    booking = state.bookings[booking_id]
+    state.bookings[booking_id] = Booking(
+        booking_id, booking.user_id, booking.quantity, status, reason
+    )
+
+
+def fold(events: Iterable[Event], state: Inventory | None = None) -> Inventory:
+    state = state if state is not None else Inventory()
+    for event in events:
+        evolve(state, event)
+    return state
+
+
+def open_inventory(
+    show_id: str, category: str, capacity: int, per_user_limit: int | None
+) -> list[Event]:
+    if capacity < 1:
+        raise ValueError("capacity must be at least 1")
+    return [InventoryOpened(show_id, category, capacity, per_user_limit)]
+
+
+def rejection_reason(state: Inventory, command: RequestBooking) -> str | None:
+    if state.available == 0:
+        return SOLD_OUT
+    limit = state.per_user_limit
+    if limit is not None and state.held_by_user.get(command.user_id, 0) + command.quantity > limit:
+        return PER_USER_LIMIT
+    if command.quantity > state.available:
+        return INSUFFICIENT_AVAILABILITY
+    return None
+
+
+def decide_booking(state: Inventory, command: RequestBooking) -> list[Event]:
+    """The events that answer a booking request; none when the booking id was already decided."""
+    if command.booking_id in state.bookings:
+        return []
+    if command.quantity < 1:
+        raise ValueError("quantity must be at least 1")
+    details = (command.booking_id, command.show_id, command.category, command.user_id)
+    requested = BookingRequested(*details, command.quantity)
+    reason = rejection_reason(state, command)
+    if reason is not None:
+        return [requested, BookingRejected(*details, command.quantity, reason)]
+    return [requested, BookingConfirmed(*details, command.quantity)]
+
+
+def decide_batch(
+    state: Inventory, commands: Iterable[RequestBooking]
+) -> tuple[list[Event], Inventory]:
+    """Decide requests in arrival order against a working copy; ``state`` is left untouched."""
+    working = state.copy()
+    decided: list[Event] = []
+    for command in commands:
+        events = decide_booking(working, command)
+        fold(events, working)
+        decided.extend(events)
+    return decided, working
+
+
+def decide_cancel(state: Inventory, command: CancelBooking) -> list[Event]:
+    booking = state.bookings.get(command.booking_id)
+    if booking is None:
+        raise KeyError(command.booking_id)
+    if booking.status != CONFIRMED:
+        raise BookingNotCancellable(command.booking_id, booking.status)
+    return [
+        BookingCancelled(
+            booking.booking_id,
+            state.show_id,
+            state.category,
+            booking.user_id,
+            booking.quantity,
+            command.cancelled_by,
+        )
+    ]
