@@ -33,6 +33,10 @@ REJECTED = "rejected"
 CANCELLED = "cancelled"
 
 
+class UnknownBooking(KeyError):
+    """No such booking in this inventory, or not one the requester may see."""
+
+
 class BookingNotCancellable(Exception):
     def __init__(self, booking_id: str, status: str) -> None:
         super().__init__(f"booking {booking_id} is {status} and cannot be cancelled")
@@ -53,6 +57,10 @@ class RequestBooking:
 class CancelBooking:
     booking_id: str
     cancelled_by: str
+    as_admin: bool = False
+
+
+Command = RequestBooking | CancelBooking
 
 
 @dataclass(frozen=True)
@@ -164,23 +172,11 @@ def decide_booking(state: Inventory, command: RequestBooking) -> list[Event]:
     return [requested, BookingConfirmed(*details, command.quantity)]
 
 
-def decide_batch(
-    state: Inventory, commands: Iterable[RequestBooking]
-) -> tuple[list[Event], Inventory]:
-    """Decide requests in arrival order against a working copy; ``state`` is left untouched."""
-    working = state.copy()
-    decided: list[Event] = []
-    for command in commands:
-        events = decide_booking(working, command)
-        fold(events, working)
-        decided.extend(events)
-    return decided, working
-
-
 def decide_cancel(state: Inventory, command: CancelBooking) -> list[Event]:
+    """Only the owner (or an admin) may cancel; to anyone else the booking does not exist."""
     booking = state.bookings.get(command.booking_id)
-    if booking is None:
-        raise KeyError(command.booking_id)
+    if booking is None or not (command.as_admin or booking.user_id == command.cancelled_by):
+        raise UnknownBooking(command.booking_id)
     if booking.status != CONFIRMED:
         raise BookingNotCancellable(command.booking_id, booking.status)
     return [
@@ -193,3 +189,41 @@ def decide_cancel(state: Inventory, command: CancelBooking) -> list[Event]:
             command.cancelled_by,
         )
     ]
+
+
+def decide(state: Inventory, command: Command) -> list[Event]:
+    if isinstance(command, RequestBooking):
+        return decide_booking(state, command)
+    return decide_cancel(state, command)
+
+
+@dataclass
+class BatchOutcome:
+    """Events for one append, the state after them, and the refusal (if any) of each command."""
+
+    events: list[Event]
+    state: Inventory
+    refusals: list[Exception | None]
+
+
+def decide_each(state: Inventory, commands: Iterable[Command]) -> BatchOutcome:
+    """Decide commands in arrival order against a working copy; ``state`` is left untouched."""
+    outcome = BatchOutcome(events=[], state=state.copy(), refusals=[])
+    for command in commands:
+        try:
+            events = decide(outcome.state, command)
+        except (UnknownBooking, BookingNotCancellable, ValueError) as refusal:
+            outcome.refusals.append(refusal)
+            continue
+        fold(events, outcome.state)
+        outcome.events.extend(events)
+        outcome.refusals.append(None)
+    return outcome
+
+
+def decide_batch(
+    state: Inventory, commands: Iterable[RequestBooking]
+) -> tuple[list[Event], Inventory]:
+    """Decide booking requests in arrival order; ``state`` is left untouched."""
+    outcome = decide_each(state, commands)
+    return outcome.events, outcome.state

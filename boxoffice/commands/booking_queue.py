@@ -1,0 +1,216 @@
+"""The per-inventory booking queue: decide in arrival order, one atomic append per batch.
+
+One worker per inventory stream per process drains its queue: it takes every
+command waiting (up to ``batch_max``), decides them in order against the
+in-memory inventory, and appends all resulting events in ONE commit with the
+expected version (group commit).  Nothing is answered before that append is
+durable.  When another process wrote first (``WrongExpectedVersion``) the
+worker reads the stream's tail and decides the same batch again; when the
+store does not answer it retries the same commit id, which is safe because
+appends are idempotent, and finally fails the batch (the client retries with
+its Idempotency-Key, and the deterministic booking id makes that safe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from boxoffice.domain.events import Event, from_stored
+from boxoffice.domain.inventory import Command, Inventory, decide_each, fold
+from boxoffice.domain.streams import inventory_stream
+from boxoffice.eventstore import (
+    EventStore,
+    NewEvent,
+    StoreUnavailable,
+    WrongExpectedVersion,
+)
+from boxoffice.eventstore.model import new_id
+
+log = logging.getLogger(__name__)
+
+IDLE_SECONDS = 60.0
+STORE_RETRIES = 3
+STORE_RETRY_DELAY = 0.2
+MAX_REDECIDE = 100
+
+
+class InventoryNotOpen(Exception):
+    """The inventory stream does not exist: unknown show or category."""
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What became of one command, and where in the log it became durable."""
+
+    booking_id: str
+    status: str
+    reason: str | None
+    quantity: int
+    position: int
+
+
+@dataclass
+class _Pending:
+    command: Command
+    reply: asyncio.Future[Decided]
+
+
+class InventoryWorker:
+    """Owns one inventory stream's queue and its in-memory state in this process."""
+
+    def __init__(self, store: EventStore, stream: str, batch_max: int) -> None:
+        self.stream = stream
+        self.batch_max = batch_max
+        self.queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self.state = Inventory()
+        self._store = store
+
+    async def run(self) -> None:
+        """Serve batches until idle for IDLE_SECONDS or until a ``None`` (stop) is queued."""
+        while True:
+            try:
+                first = await asyncio.wait_for(self.queue.get(), IDLE_SECONDS)
+            except TimeoutError:
+                if self.queue.empty():
+                    return
+                continue
+            batch: list[_Pending] = []
+            item: _Pending | None = first
+            while item is not None:
+                batch.append(item)
+                if len(batch) == self.batch_max or self.queue.empty():
+                    break
+                item = self.queue.get_nowait()
+            if batch:
+                await self._settle(batch)
+            if item is None:
+                return
+
+    async def _settle(self, batch: list[_Pending]) -> None:
+        failure: Exception = StoreUnavailable("interrupted before the decision was durable")
+        try:
+            await self._decide_and_append(batch)
+        except Exception as error:  # the worker must outlive any one batch
+            if not isinstance(error, StoreUnavailable | InventoryNotOpen):
+                log.exception("booking batch on %s failed", self.stream)
+            failure = error
+        finally:
+            for pending in batch:
+                if not pending.reply.done():
+                    pending.reply.set_exception(failure)
+
+    async def _catch_up(self) -> None:
+        tail = await self._store.read_stream(self.stream, from_version=self.state.version + 1)
+        fold((from_stored(e.type, e.data) for e in tail), self.state)
+
+    async def _decide_and_append(self, batch: list[_Pending]) -> None:
+        await self._catch_up()
+        for _ in range(MAX_REDECIDE):
+            if not self.state.opened:
+                raise InventoryNotOpen(self.stream)
+            outcome = decide_each(self.state, [p.command for p in batch])
+            position = await self._store.head_position() if not outcome.events else 0
+            if outcome.events:
+                try:
+                    position = await self._append(outcome.events)
+                except WrongExpectedVersion:
+                    await self._catch_up()
+                    continue
+            self.state = outcome.state
+            for pending, refusal in zip(batch, outcome.refusals, strict=True):
+                if refusal is not None:
+                    pending.reply.set_exception(refusal)
+                else:
+                    pending.reply.set_result(self._decided(pending.command.booking_id, position))
+            return
+        raise StoreUnavailable(f"{self.stream}: too much contention, gave up deciding")
+
+    async def _append(self, events: list[Event]) -> int:
+        stored = [NewEvent(type=type(e).__name__, data=e.to_data()) for e in events]
+        commit_id = new_id()
+        for attempt in range(STORE_RETRIES):
+            try:
+                result = await self._store.append(
+                    self.stream, stored, self.state.version, commit_id=commit_id
+                )
+                return result.last_position
+            except StoreUnavailable:
+                if attempt == STORE_RETRIES - 1:
+                    self.state = (
+                        Inventory()
+                    )  # unknown whether it landed: reload before deciding again
+                    raise
+                await asyncio.sleep(STORE_RETRY_DELAY * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _decided(self, booking_id: str, position: int) -> Decided:
+        booking = self.state.bookings[booking_id]
+        return Decided(booking_id, booking.status, booking.reason, booking.quantity, position)
+
+
+class BookingQueues:
+    """Routes each command to the worker of its inventory, starting workers on demand."""
+
+    def __init__(self, store: EventStore, batch_max: int) -> None:
+        self._store = store
+        self._batch_max = batch_max
+        self._workers: dict[str, tuple[InventoryWorker, asyncio.Task[None]]] = {}
+        self._closing = False
+
+    def submit(self, show_id: str, category: str, command: Command) -> asyncio.Future[Decided]:
+        """Queue a command; the future resolves once its outcome is durable (or refused)."""
+        if self._closing:
+            raise StoreUnavailable("shutting down")
+        stream = inventory_stream(show_id, category)
+        worker = self._worker(stream)
+        reply: asyncio.Future[Decided] = asyncio.get_running_loop().create_future()
+        worker.queue.put_nowait(_Pending(command, reply))
+        return reply
+
+    def _worker(self, stream: str) -> InventoryWorker:
+        entry = self._workers.get(stream)
+        if entry is not None and not entry[1].done():
+            return entry[0]
+        worker = InventoryWorker(self._store, stream, self._batch_max)
+        task = asyncio.create_task(worker.run(), name=f"booking-worker:{stream}")
+        task.add_done_callback(lambda _: self._forget(stream, task))
+        self._workers[stream] = (worker, task)
+        return worker
+
+    def _forget(self, stream: str, task: asyncio.Task[None]) -> None:
+        entry = self._workers.get(stream)
+        if entry is not None and entry[1] is task:
+            del self._workers[stream]
+
+    async def close(self, grace: float = 5.0) -> None:
+        """Stop taking commands; finish what is queued within ``grace`` seconds, then stop.
+
+        A batch cut off by the grace period fails its callers without
+        acknowledging anything; whether its single append landed or not, the
+        log holds either the whole batch or none of it.
+        """
+        self._closing = True
+        workers = list(self._workers.values())
+        for worker, _ in workers:
+            worker.queue.put_nowait(None)
+        tasks = [task for _, task in workers]
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=grace)
+        for task in late:
+            task.cancel()
+        for task in late:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for worker, _ in workers:
+            _fail_queued(worker, StoreUnavailable("shutting down"))
+
+
+def _fail_queued(worker: InventoryWorker, failure: Exception) -> None:
+    while not worker.queue.empty():
+        pending = worker.queue.get_nowait()
+        if pending is not None and not pending.reply.done():
+            pending.reply.set_exception(failure)

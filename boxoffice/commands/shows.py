@@ -1,0 +1,54 @@
+"""Creating shows, and looking them up from the log for the booking path."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from boxoffice.domain.events import ShowCreated, from_stored
+from boxoffice.domain.shows import CreateShow, create_show
+from boxoffice.domain.streams import show_stream
+from boxoffice.eventstore import NO_STREAM, EventStore, NewEvent
+
+CATALOG_CACHE = 10_000
+
+
+async def add_show(store: EventStore, command: CreateShow) -> ShowCreated:
+    """Open every inventory, then record the show. Commit ids make a retried creation harmless."""
+    created: ShowCreated | None = None
+    for stream, events in create_show(command):
+        await store.append(
+            stream,
+            [NewEvent(type=type(e).__name__, data=e.to_data()) for e in events],
+            NO_STREAM,
+            commit_id=f"create-show:{command.show_id}:{stream}",
+        )
+        created = next((e for e in events if isinstance(e, ShowCreated)), created)
+    assert created is not None
+    return created
+
+
+class ShowCatalog:
+    """Shows by id, read from their streams. A show never changes, so found ones are cached."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+        self._known: OrderedDict[str, ShowCreated] = OrderedDict()
+
+    async def get(self, show_id: str) -> ShowCreated | None:
+        show = self._known.get(show_id)
+        if show is None:
+            events = await self._store.read_stream(show_stream(show_id))
+            show = next(
+                (
+                    e
+                    for e in map(lambda r: from_stored(r.type, r.data), events)
+                    if isinstance(e, ShowCreated)
+                ),
+                None,
+            )
+            if show is None:
+                return None
+            self._known[show_id] = show
+            while len(self._known) > CATALOG_CACHE:
+                self._known.popitem(last=False)
+        return show

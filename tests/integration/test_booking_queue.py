@@ -1,0 +1,160 @@
+"""The booking queue against the real store: order, batching, conflicts between processes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from boxoffice.commands.booking_queue import BookingQueues, Decided, InventoryNotOpen
+from boxoffice.commands.shows import add_show
+from boxoffice.domain.inventory import (
+    CANCELLED,
+    CONFIRMED,
+    REJECTED,
+    SOLD_OUT,
+    CancelBooking,
+    RequestBooking,
+    UnknownBooking,
+)
+from boxoffice.domain.shows import Category, CreateShow
+from boxoffice.domain.streams import inventory_stream
+from boxoffice.eventstore import MongoEventStore
+
+
+@pytest.fixture
+async def store(database: AsyncDatabase[dict]) -> MongoEventStore:
+    store = MongoEventStore(database)
+    await store.ensure_indexes()
+    return store
+
+
+async def new_show(store: MongoEventStore, capacity: int, per_user_limit: int | None = None) -> str:
+    show_id = uuid.uuid4().hex
+    category = Category("A", "Stalls", "50.00", "EUR", capacity)
+    await add_show(
+        store,
+        CreateShow(
+            show_id, "Hamlet", "Globe", "2027-01-01T19:30:00Z", (category,), per_user_limit, "admin"
+        ),
+    )
+    return show_id
+
+
+def booking(
+    show_id: str, user: str, quantity: int = 1, booking_id: str | None = None
+) -> RequestBooking:
+    return RequestBooking(booking_id or uuid.uuid4().hex, show_id, "A", user, quantity)
+
+
+async def test_two_hundred_buyers_for_forty_seats_confirm_exactly_forty(
+    store: MongoEventStore,
+) -> None:
+    show_id = await new_show(store, capacity=40)
+    queues = BookingQueues(store, batch_max=64)
+    replies = [queues.submit(show_id, "A", booking(show_id, f"u{i}")) for i in range(200)]
+    decided = await asyncio.gather(*replies)
+    await queues.close()
+    assert sum(d.status == CONFIRMED for d in decided) == 40
+    assert {d.reason for d in decided if d.status == REJECTED} == {SOLD_OUT}
+
+
+async def test_buyers_split_across_two_processes_never_oversell(
+    database: AsyncDatabase[dict],
+) -> None:
+    first, second = MongoEventStore(database), MongoEventStore(database)
+    await first.ensure_indexes()
+    show_id = await new_show(first, capacity=30)
+    queues = [BookingQueues(first, batch_max=8), BookingQueues(second, batch_max=8)]
+    replies = [queues[i % 2].submit(show_id, "A", booking(show_id, f"u{i}")) for i in range(120)]
+    decided = await asyncio.gather(*replies)
+    for q in queues:
+        await q.close()
+    events = await MongoEventStore(database).read_stream(inventory_stream(show_id, "A"))
+    confirmed_in_log = sum(e.data["quantity"] for e in events if e.type == "BookingConfirmed")
+    assert sum(d.status == CONFIRMED for d in decided) == confirmed_in_log == 30
+
+
+async def test_requests_are_decided_in_arrival_order(store: MongoEventStore) -> None:
+    show_id = await new_show(store, capacity=3)
+    queues = BookingQueues(store, batch_max=100)
+    replies = [
+        queues.submit(show_id, "A", booking(show_id, f"u{i}", quantity=q))
+        for i, q in enumerate([2, 2, 1])
+    ]
+    decided = await asyncio.gather(*replies)
+    await queues.close()
+    assert [d.status for d in decided] == [CONFIRMED, REJECTED, CONFIRMED]
+
+
+async def test_a_whole_batch_lands_in_one_commit(store: MongoEventStore) -> None:
+    show_id = await new_show(store, capacity=100)
+    queues = BookingQueues(store, batch_max=100)
+    replies = [queues.submit(show_id, "A", booking(show_id, f"u{i}")) for i in range(20)]
+    await asyncio.gather(*replies)
+    await queues.close()
+    events = await store.read_stream(inventory_stream(show_id, "A"))
+    assert len({e.commit_id for e in events[1:]}) == 1
+
+
+async def test_resubmitting_a_booking_id_returns_the_same_decision_without_new_events(
+    store: MongoEventStore,
+) -> None:
+    show_id = await new_show(store, capacity=5)
+    queues = BookingQueues(store, batch_max=10)
+    request = booking(show_id, "u1", quantity=2)
+    first: Decided = await queues.submit(show_id, "A", request)
+    again: Decided = await queues.submit(show_id, "A", request)
+    await queues.close()
+    assert (first.booking_id, first.status) == (again.booking_id, again.status)
+    assert len(await store.read_stream(inventory_stream(show_id, "A"))) == 3
+
+
+async def test_a_fresh_process_sees_bookings_decided_by_another(
+    database: AsyncDatabase[dict],
+) -> None:
+    store = MongoEventStore(database)
+    await store.ensure_indexes()
+    show_id = await new_show(store, capacity=1)
+    request = booking(show_id, "u1")
+    before = BookingQueues(store, batch_max=4)
+    await before.submit(show_id, "A", request)
+    await before.close()
+    after = BookingQueues(MongoEventStore(database), batch_max=4)
+    again = await after.submit(show_id, "A", request)
+    other = await after.submit(show_id, "A", booking(show_id, "u2"))
+    await after.close()
+    assert (again.status, other.status, other.reason) == (CONFIRMED, REJECTED, SOLD_OUT)
+
+
+async def test_cancel_returns_the_seats_through_the_same_queue(store: MongoEventStore) -> None:
+    show_id = await new_show(store, capacity=1)
+    queues = BookingQueues(store, batch_max=4)
+    first = await queues.submit(show_id, "A", booking(show_id, "u1"))
+    cancelled = await queues.submit(show_id, "A", CancelBooking(first.booking_id, "u1"))
+    second = await queues.submit(show_id, "A", booking(show_id, "u2"))
+    await queues.close()
+    assert (cancelled.status, second.status) == (CANCELLED, CONFIRMED)
+
+
+async def test_cancelling_someone_elses_booking_is_refused_as_unknown(
+    store: MongoEventStore,
+) -> None:
+    show_id = await new_show(store, capacity=1)
+    queues = BookingQueues(store, batch_max=4)
+    first = await queues.submit(show_id, "A", booking(show_id, "owner"))
+    with pytest.raises(UnknownBooking):
+        await queues.submit(show_id, "A", CancelBooking(first.booking_id, "intruder"))
+    await queues.close()
+
+
+async def test_booking_an_inventory_that_was_never_opened_appends_nothing(
+    store: MongoEventStore,
+) -> None:
+    queues = BookingQueues(store, batch_max=4)
+    with pytest.raises(InventoryNotOpen):
+        await queues.submit("nope", "A", booking("nope", "u1"))
+    await queues.close()
+    assert await store.read_stream(inventory_stream("nope", "A")) == []

@@ -1,0 +1,153 @@
+"""Pure decisions of one inventory: capacity, per-user limits, idempotency, cancellation."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from boxoffice.domain.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRejected,
+    BookingRequested,
+)
+from boxoffice.domain.inventory import (
+    CANCELLED,
+    CONFIRMED,
+    INSUFFICIENT_AVAILABILITY,
+    PER_USER_LIMIT,
+    SOLD_OUT,
+    BookingNotCancellable,
+    CancelBooking,
+    Inventory,
+    RequestBooking,
+    UnknownBooking,
+    decide_batch,
+    decide_booking,
+    decide_cancel,
+    decide_each,
+    fold,
+    open_inventory,
+)
+
+
+def opened(capacity: int, per_user_limit: int | None = None) -> Inventory:
+    return fold(open_inventory("show", "A", capacity, per_user_limit))
+
+
+def request(quantity: int = 1, user: str = "u1", booking_id: str | None = None) -> RequestBooking:
+    return RequestBooking(booking_id or uuid.uuid4().hex, "show", "A", user, quantity)
+
+
+def test_a_booking_within_capacity_is_requested_then_confirmed() -> None:
+    events = decide_booking(opened(5), request(2))
+    assert [type(e) for e in events] == [BookingRequested, BookingConfirmed]
+
+
+def test_confirmed_seats_leave_availability() -> None:
+    state = opened(5)
+    fold(decide_booking(state, request(2)), state)
+    assert state.available == 3
+
+
+def test_a_booking_on_a_sold_out_inventory_is_rejected_as_sold_out() -> None:
+    state = opened(1)
+    fold(decide_booking(state, request(1)), state)
+    rejected = decide_booking(state, request(1))[-1]
+    assert isinstance(rejected, BookingRejected) and rejected.reason == SOLD_OUT
+
+
+def test_more_seats_than_left_is_insufficient_availability() -> None:
+    rejected = decide_booking(opened(2), request(3))[-1]
+    assert isinstance(rejected, BookingRejected) and rejected.reason == INSUFFICIENT_AVAILABILITY
+
+
+def test_the_per_user_limit_holds_across_several_requests() -> None:
+    state = opened(10, per_user_limit=3)
+    fold(decide_booking(state, request(2)), state)
+    rejected = decide_booking(state, request(2))[-1]
+    assert isinstance(rejected, BookingRejected) and rejected.reason == PER_USER_LIMIT
+
+
+def test_the_per_user_limit_does_not_bind_other_users() -> None:
+    state = opened(10, per_user_limit=3)
+    fold(decide_booking(state, request(3, user="u1")), state)
+    assert isinstance(decide_booking(state, request(3, user="u2"))[-1], BookingConfirmed)
+
+
+def test_a_booking_id_already_decided_produces_no_new_events() -> None:
+    state = opened(5)
+    fold(decide_booking(state, request(1, booking_id="b1")), state)
+    assert decide_booking(state, request(1, booking_id="b1")) == []
+
+
+def test_a_batch_is_decided_in_arrival_order_and_leaves_the_state_untouched() -> None:
+    state = opened(3)
+    events, after = decide_batch(state, [request(2), request(2), request(1)])
+    outcomes = [type(e).__name__ for e in events if not isinstance(e, BookingRequested)]
+    assert outcomes == ["BookingConfirmed", "BookingRejected", "BookingConfirmed"]
+    assert (state.available, after.available) == (3, 0)
+
+
+def test_the_same_booking_id_twice_in_one_batch_is_decided_once() -> None:
+    events, _ = decide_batch(opened(3), [request(1, booking_id="b"), request(1, booking_id="b")])
+    assert len(events) == 2
+
+
+def test_cancelling_a_confirmed_booking_returns_its_seats() -> None:
+    state = opened(2)
+    fold(decide_booking(state, request(2, booking_id="b1")), state)
+    fold(decide_cancel(state, CancelBooking("b1", "u1")), state)
+    assert (state.available, state.bookings["b1"].status) == (2, CANCELLED)
+
+
+def test_a_cancelled_booking_cannot_be_cancelled_again() -> None:
+    state = opened(2)
+    fold(decide_booking(state, request(1, booking_id="b1")), state)
+    fold(decide_cancel(state, CancelBooking("b1", "u1")), state)
+    with pytest.raises(BookingNotCancellable):
+        decide_cancel(state, CancelBooking("b1", "u1"))
+
+
+def test_a_rejected_booking_cannot_be_cancelled() -> None:
+    state = opened(1)
+    fold(decide_booking(state, request(2, booking_id="b1")), state)
+    with pytest.raises(BookingNotCancellable):
+        decide_cancel(state, CancelBooking("b1", "u1"))
+
+
+def test_cancellation_frees_the_per_user_allowance() -> None:
+    state = opened(10, per_user_limit=2)
+    fold(decide_booking(state, request(2, booking_id="b1")), state)
+    fold(decide_cancel(state, CancelBooking("b1", "u1")), state)
+    assert state.bookings["b1"].status == CANCELLED
+    assert isinstance(decide_booking(state, request(2))[-1], BookingConfirmed)
+
+
+def test_cancel_event_records_who_cancelled() -> None:
+    state = opened(2)
+    fold(decide_booking(state, request(1, booking_id="b1")), state)
+    (event,) = decide_cancel(state, CancelBooking("b1", "admin-7", as_admin=True))
+    assert isinstance(event, BookingCancelled) and event.cancelled_by == "admin-7"
+    assert state.bookings["b1"].status == CONFIRMED
+
+
+def test_another_users_booking_cannot_be_cancelled_and_looks_unknown() -> None:
+    state = opened(2)
+    fold(decide_booking(state, request(1, user="owner", booking_id="b1")), state)
+    with pytest.raises(UnknownBooking):
+        decide_cancel(state, CancelBooking("b1", "intruder"))
+
+
+def test_an_admin_may_cancel_anyones_booking() -> None:
+    state = opened(2)
+    fold(decide_booking(state, request(1, user="owner", booking_id="b1")), state)
+    assert decide_cancel(state, CancelBooking("b1", "admin", as_admin=True))
+
+
+def test_a_mixed_batch_records_a_refusal_without_stopping_the_rest() -> None:
+    state = opened(2)
+    outcome = decide_each(state, [CancelBooking("nope", "u1"), request(1)])
+    assert isinstance(outcome.refusals[0], UnknownBooking) and outcome.refusals[1] is None
+    assert outcome.state.available == 1
