@@ -13,10 +13,13 @@ import click
 from aiohttp import web
 from pymongo.asynchronous.database import AsyncDatabase
 
+from boxoffice.audit.commands import audit, replay
 from boxoffice.database import Document, connect
 from boxoffice.embedded import EmbeddedStoreError, store_uri
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.projections.cli import rebuild_command
 from boxoffice.settings import ConfigError, Settings, load_settings
+from boxoffice.users_cli import users
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,3 +97,9 @@ def run_with_store(
                 await client.close()
 
         return asyncio.run(connected())
+
+
+main.add_command(replay)
+main.add_command(audit)
+main.add_command(users)
+main.add_command(rebuild_command)

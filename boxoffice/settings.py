@@ -6,11 +6,20 @@ the environment after start-up.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+import limits
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
@@ -45,6 +54,22 @@ class Settings(BaseSettings):
     register_rate: str = "20/minute"
     booking_rate: str = "60/minute"
     trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("login_rate", "register_rate", "booking_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as 10/minute") from None
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)
+        return value
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Self:

@@ -12,19 +12,24 @@ from boxoffice.eventstore import NO_STREAM, EventStore, NewEvent
 CATALOG_CACHE = 10_000
 
 
-async def add_show(store: EventStore, command: CreateShow) -> ShowCreated:
-    """Open every inventory, then record the show. Commit ids make a retried creation harmless."""
+async def add_show(store: EventStore, command: CreateShow) -> tuple[ShowCreated, int]:
+    """Open every inventory, then record the show; returns it and its position in the log.
+
+    Commit ids derived from the show id make a retried creation harmless.
+    """
     created: ShowCreated | None = None
+    position = 0
     for stream, events in create_show(command):
-        await store.append(
+        result = await store.append(
             stream,
             [NewEvent(type=type(e).__name__, data=e.to_data()) for e in events],
             NO_STREAM,
             commit_id=f"create-show:{command.show_id}:{stream}",
         )
+        position = result.last_position
         created = next((e for e in events if isinstance(e, ShowCreated)), created)
     assert created is not None
-    return created
+    return created, position
 
 
 class ShowCatalog:

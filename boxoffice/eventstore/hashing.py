@@ -7,6 +7,7 @@ breaks the chain from that point on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -16,8 +17,13 @@ from typing import Any
 GENESIS = ""
 
 
+@functools.lru_cache(maxsize=4096)
 def timestamp(moment: datetime) -> str:
-    """Millisecond ISO 8601 UTC: the precision BSON keeps, so hashes survive a round trip."""
+    """Millisecond ISO 8601 UTC: the precision BSON keeps, so hashes survive a round trip.
+
+    Cached because every event of a commit shares one time, and replay and audit
+    format it once per event.
+    """
     utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 

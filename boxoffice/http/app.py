@@ -6,12 +6,23 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from boxoffice.commands.booking import BookingService
+from boxoffice.commands.booking_queue import BookingQueues
+from boxoffice.commands.idempotency import IdempotencyKeys
+from boxoffice.commands.passwords import PasswordHasher
+from boxoffice.commands.shows import ShowCatalog
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.projections.app import projections_ctx
 from boxoffice.settings import Settings
 
 from . import keys
+from .metrics import setup_metrics
+from .peers import TrustedProxies
+from .problems import problem_middleware
+from .ratelimit import rate_limits
 from .routes import setup_routes
+from .tokens import TokenService
 
 
 async def _mongo(app: web.Application) -> AsyncIterator[None]:
@@ -29,10 +40,47 @@ async def _event_store(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def _bookings(app: web.Application) -> AsyncIterator[None]:
+    """Booking queues close first on shutdown: queued bookings finish, nothing half-written."""
+    settings = app[keys.SETTINGS]
+    store = app[keys.EVENT_STORE]
+    idempotency = IdempotencyKeys(app[keys.DATABASE]["idempotency_keys"])
+    await idempotency.ensure_indexes()
+    queues = BookingQueues(store, settings.booking_batch_max)
+    app[keys.BOOKINGS] = BookingService(
+        queues,
+        ShowCatalog(store),
+        idempotency,
+        app[keys.PROJECTIONS].wait_for,
+        settings.booking_wait_seconds,
+    )
+    yield
+    await queues.close()
+
+
+async def _passwords(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    app[keys.PASSWORDS] = await PasswordHasher.create(
+        settings.bcrypt_rounds, settings.bcrypt_concurrency
+    )
+    yield
+
+
+async def _rate_limits(app: web.Application) -> AsyncIterator[None]:
+    app[keys.RATE_LIMITS] = rate_limits(app[keys.SETTINGS])
+    yield
+
+
 def create_app(settings: Settings, store_uri: str) -> web.Application:
-    app = web.Application(client_max_size=settings.max_body_bytes)
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[problem_middleware])
     app[keys.SETTINGS] = settings
     app[keys.STORE_URI] = store_uri
+    app[keys.TOKENS] = TokenService(settings.resolved_jwt_secret(), settings.token_ttl_seconds)
+    app[keys.TRUSTED_PROXIES] = TrustedProxies(settings.trusted_proxies)
     app.cleanup_ctx.extend([_mongo, _event_store])
+    app.cleanup_ctx.append(projections_ctx)
+    app.cleanup_ctx.append(_bookings)
+    app.cleanup_ctx.extend([_passwords, _rate_limits])
+    setup_metrics(app)
     setup_routes(app)
     return app

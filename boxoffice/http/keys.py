@@ -5,14 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from boxoffice.commands.booking import BookingService
+from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.projections.metrics import ProjectionGauges
+from boxoffice.projections.runner import ProjectionRunner
 from boxoffice.settings import Settings
+
+from .limiter import RateLimits
+from .peers import TrustedProxies
+from .tokens import TokenService
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE_URI = web.AppKey("store_uri", str)
 MONGO_CLIENT = web.AppKey("mongo_client", AsyncMongoClient[dict[str, Any]])
 DATABASE = web.AppKey("database", AsyncDatabase[dict[str, Any]])
 EVENT_STORE = web.AppKey("event_store", MongoEventStore)
+PASSWORDS = web.AppKey("passwords", PasswordHasher)
+TOKENS = web.AppKey("tokens", TokenService)
+RATE_LIMITS = web.AppKey("rate_limits", RateLimits)
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", TrustedProxies)
+PROJECTIONS = web.AppKey("projections", ProjectionRunner)
+METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
+PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
+BOOKINGS = web.AppKey("bookings", BookingService)

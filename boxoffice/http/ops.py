@@ -6,6 +6,7 @@ from aiohttp import web
 from pymongo.errors import PyMongoError
 
 from . import keys
+from .problems import STORE_RETRY_AFTER_SECONDS, Problem
 
 
 async def health(request: web.Request) -> web.Response:
@@ -14,9 +15,16 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def ready(request: web.Request) -> web.Response:
-    """Readiness: the store answers a ping."""
+    """Readiness: the store answers a ping and every projection is following the log."""
     try:
         await request.app[keys.DATABASE].command("ping")
     except PyMongoError:
-        return web.json_response({"status": "unavailable", "store": "down"}, status=503)
+        raise Problem(
+            503,
+            "Service Unavailable",
+            "The event store does not answer.",
+            headers={"Retry-After": str(STORE_RETRY_AFTER_SECONDS)},
+        ) from None
+    if stopped := request.app[keys.PROJECTIONS].stopped_projections():
+        raise Problem(503, "Service Unavailable", f"Projections stopped: {', '.join(stopped)}.")
     return web.json_response({"status": "ready"})

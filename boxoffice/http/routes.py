@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import ops
+from . import booking, metrics, openapi, ops, shows, users
 
 
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/health", ops.health)
     app.router.add_get("/ready", ops.ready)
+    app.router.add_get("/metrics", metrics.metrics)
+    app.router.add_get("/openapi.json", openapi.openapi)
+    app.router.add_post("/auth/register", users.register)
+    app.router.add_post("/auth/login", users.login)
+    app.router.add_post("/shows", shows.create_show)
+    app.router.add_get("/shows/{show_id}", shows.get_show)
+    app.router.add_get("/booking/tickets", shows.search_offers)
+    app.router.add_post("/booking/tickets/book", booking.book)
+    app.router.add_get("/booking/tickets/status", booking.status)
+    app.router.add_post("/booking/tickets/cancel", booking.cancel)

@@ -22,6 +22,9 @@ def settings(tmp_path: Path, db_name: str) -> Settings:
         db_name=db_name,
         jwt_secret=SecretStr(TEST_SECRET),
         bcrypt_rounds=4,
+        login_rate="10000/minute",
+        register_rate="10000/minute",
+        booking_rate="10000/minute",
     )
 
 

@@ -7,6 +7,7 @@ shows up here as one clearly named failure.
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -148,3 +149,61 @@ async def test_a_datetime_set_on_an_existing_document_stays_a_datetime(
     await database.c.insert_one({"_id": 1})
     await database.c.update_one({"_id": 1}, {"$set": {"at": moment}})
     assert (await database.c.find_one({"_id": 1}))["at"] == moment
+
+
+async def test_case_insensitive_regex_matches_an_escaped_literal(
+    database: AsyncDatabase[dict],
+) -> None:
+    await database.c.insert_many([{"_id": 1, "t": "Hamlet (Live)"}, {"_id": 2, "t": "HAMLET"}])
+    found = database.c.find({"t": {"$regex": re.escape("hamlet (live"), "$options": "i"}})
+    assert [d["_id"] async for d in found] == [1]
+
+
+async def test_keyset_page_filter_sorts_by_two_keys(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_many(
+        [{"_id": k, "at": at} for k, at in (("d", 2), ("a", 3), ("c", 2), ("b", 1), ("e", 3))]
+    )
+    after = {"$or": [{"at": {"$gt": 2}}, {"at": 2, "_id": {"$gt": "c"}}]}
+    page = database.c.find({"$and": [{"at": {"$gte": 0}}, after]}).sort(
+        [("at", ASCENDING), ("_id", ASCENDING)]
+    )
+    assert [d["_id"] async for d in page] == ["d", "a", "e"]
+
+
+async def test_ordered_bulk_applies_guarded_updates_to_one_document_in_order(
+    database: AsyncDatabase[dict],
+) -> None:
+    await database.c.insert_one({"_id": "x", "v": 1, "n": 10})
+    await database.c.bulk_write(
+        [
+            UpdateOne({"_id": "x", "v": {"$lt": v}}, {"$set": {"v": v}, "$inc": {"n": -v}})
+            for v in (2, 3, 3, 4)
+        ],
+        ordered=True,
+    )
+    assert await database.c.find_one({"_id": "x"}) == {"_id": "x", "v": 4, "n": 1}
+
+
+async def test_an_upsert_with_only_set_on_insert_leaves_an_existing_document_alone(
+    database: AsyncDatabase[dict],
+) -> None:
+    for n in (1, 2):
+        await database.c.update_one({"_id": "k"}, {"$setOnInsert": {"n": n}}, upsert=True)
+    assert await database.c.find_one({"_id": "k"}) == {"_id": "k", "n": 1}
+
+
+async def test_a_dropped_collection_leaves_the_listing(database: AsyncDatabase[dict]) -> None:
+    await database.c_g1.insert_one({"_id": 1})
+    await database.drop_collection("c_g1")
+    assert "c_g1" not in await database.list_collection_names()
+
+
+@pytest.mark.xfail(
+    reason="nx-27017 0.8.1 fails every write to a collection with an index naming _id; "
+    "boxoffice's read-model indexes never name _id",
+    strict=False,
+)
+async def test_writes_work_with_an_index_that_names_id(database: AsyncDatabase[dict]) -> None:
+    await database.c.create_index([("a", ASCENDING), ("_id", ASCENDING)])
+    await database.c.insert_one({"_id": "k", "a": 1})
+    assert await database.c.count_documents({}) == 1

@@ -1,0 +1,307 @@
+"""A hot on-sale, measured: boxoffice vs a state-based baseline vs the no-store ceiling.
+
+    .venv/bin/python -m benchmarks.onsale [--concurrency 64] [--seats 3000] [--rounds 3]
+
+Starts one embedded store and one server process (benchmarks/server.py: the
+real app plus the two comparison routes), registers buyers, then runs rounds
+that alternate ours, baseline, ceiling.  In each round C buyers book one seat
+at a time (each request with its own Idempotency-Key) until the category is
+sold out.  It prints per-round figures, medians, the ratios, the store round
+trips per confirmed booking, and `boxoffice audit` over the resulting log.
+Finally two server processes share the store for the scale-out figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+from boxoffice.embedded import EmbeddedStore, free_port
+
+PASSWORD = "benchmark password"
+SECRET = "benchmark-secret-" + "s" * 40
+DB_NAME = "onsale"
+
+
+@dataclass
+class Round:
+    mode: str
+    confirmed: int
+    seconds: float
+    latencies: list[float]
+    store_commands: int
+
+    @property
+    def per_second(self) -> float:
+        return self.confirmed / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def server_env(uri: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOXOFFICE_")}
+    env.update(
+        MONGODB_URI=uri,
+        BOXOFFICE_DB_NAME=DB_NAME,
+        BOXOFFICE_ENV="test",
+        BOXOFFICE_JWT_SECRET=SECRET,
+        BOXOFFICE_BCRYPT_ROUNDS="4",
+        BOXOFFICE_REGISTER_RATE="1000000/minute",
+        BOXOFFICE_LOGIN_RATE="1000000/minute",
+        BOXOFFICE_BOOKING_RATE="1000000/minute",
+    )
+    return env
+
+
+@contextmanager
+def servers(uri: str, count: int, workdir: Path) -> Iterator[list[str]]:
+    ports = [free_port() for _ in range(count)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.server", "--port", str(port)],
+            env=server_env(uri),
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=(workdir / f"server-{port}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for port in ports
+    ]
+    try:
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+async def wait_until_up(session: aiohttp.ClientSession, base: str) -> None:
+    for _ in range(200):
+        try:
+            async with session.get(f"{base}/health") as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"{base} did not come up")
+
+
+async def login(session: aiohttp.ClientSession, base: str, email: str) -> dict[str, str]:
+    async with session.post(f"{base}/auth/login", json={"email": email, "password": PASSWORD}) as r:
+        return {"Authorization": f"Bearer {(await r.json())['access_token']}"}
+
+
+async def register(session: aiohttp.ClientSession, base: str) -> str:
+    email = f"{uuid.uuid4().hex[:12]}@bench.example"
+    async with session.post(
+        f"{base}/auth/register", json={"email": email, "password": PASSWORD}
+    ) as r:
+        assert r.status == 201, await r.text()
+    return email
+
+
+async def make_admin(uri: str, email: str) -> None:
+    from boxoffice.commands.users import grant_admin
+    from boxoffice.database import connect
+    from boxoffice.eventstore import MongoEventStore
+
+    client = connect(uri)
+    try:
+        await grant_admin(MongoEventStore(client[DB_NAME]), email)
+    finally:
+        await client.close()
+
+
+async def store_commands(session: aiohttp.ClientSession, bases: list[str]) -> int:
+    total = 0
+    for base in bases:
+        async with session.get(f"{base}/metrics") as response:
+            for line in (await response.text()).splitlines():
+                if line.startswith("boxoffice_store_commands_total"):
+                    total += int(float(line.split()[-1]))
+    return total
+
+
+async def open_inventory(
+    session: aiohttp.ClientSession, base: str, admin: dict[str, str], mode: str, seats: int
+) -> str:
+    if mode == "baseline":
+        async with session.post(
+            f"{base}/bench/baseline/inventory", json={"seats": seats}, headers=admin
+        ) as r:
+            return str((await r.json())["show_id"])
+    show = {
+        "title": "On-sale", "venue": "Arena", "starts_at": "2027-06-01T20:00:00Z",
+        "categories": [{"code": "A", "name": "Floor", "price": "80.00", "currency": "EUR", "capacity": seats}],
+    }  # fmt: skip
+    async with session.post(f"{base}/shows", json=show, headers=admin) as r:
+        assert r.status == 201, await r.text()
+        return str((await r.json())["show_id"])
+
+
+PATHS = {
+    "ours": "/booking/tickets/book",
+    "baseline": "/bench/baseline/book",
+    "ceiling": "/bench/ceiling/book",
+}
+
+
+async def run_round(
+    session: aiohttp.ClientSession,
+    bases: list[str],
+    admin: dict[str, str],
+    buyers: list[dict[str, str]],
+    mode: str,
+    seats: int,
+) -> Round:
+    show_id = await open_inventory(session, bases[0], admin, mode, seats)
+    body = {"show_id": show_id, "category": "A", "quantity": 1}
+    latencies: list[float] = []
+    confirmed = 0
+    budget = seats  # the ceiling never sells out: it answers `seats` requests
+
+    async def buyer(index: int) -> None:
+        nonlocal confirmed, budget
+        base = bases[index % len(bases)]
+        headers = dict(buyers[index])
+        while budget > 0 or mode != "ceiling":
+            if mode == "ceiling":
+                budget -= 1
+            headers["Idempotency-Key"] = uuid.uuid4().hex
+            started = time.perf_counter()
+            async with session.post(f"{base}{PATHS[mode]}", json=body, headers=headers) as response:
+                await response.read()
+                status = response.status
+            latencies.append(time.perf_counter() - started)
+            if status == 201:
+                confirmed += 1
+            elif status == 409:
+                return
+            else:
+                raise RuntimeError(f"{mode}: unexpected {status}")
+
+    commands_before = await store_commands(session, bases)
+    started = time.perf_counter()
+    await asyncio.gather(*(buyer(i) for i in range(len(buyers))))
+    seconds = time.perf_counter() - started
+    commands = await store_commands(session, bases) - commands_before
+    return Round(mode, confirmed, seconds, latencies, commands)
+
+
+def describe(result: Round) -> str:
+    return (
+        f"{result.mode:9} {result.confirmed:6d} confirmed in {result.seconds:6.2f} s = "
+        f"{result.per_second:7.0f}/s   p50 {result.percentile(0.5):6.1f} ms   "
+        f"p99 {result.percentile(0.99):6.1f} ms   store round trips/booking "
+        f"{result.store_commands / max(1, result.confirmed):5.2f}"
+    )
+
+
+async def onsale(
+    uri: str, bases: list[str], concurrency: int, seats: int, rounds: int, modes: list[str]
+) -> list[Round]:
+    timeout = aiohttp.ClientTimeout(total=60)
+    connector = aiohttp.TCPConnector(limit=concurrency * 2)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        for base in bases:
+            await wait_until_up(session, base)
+        admin_email = await register(session, bases[0])
+        await make_admin(uri, admin_email)
+        admin = await login(session, bases[0], admin_email)
+        emails = await asyncio.gather(*(register(session, bases[0]) for _ in range(concurrency)))
+        buyers = [await login(session, bases[0], email) for email in emails]
+        results = []
+        for number in range(1, rounds + 1):
+            for mode in modes:
+                result = await run_round(session, bases, admin, buyers, mode, seats)
+                print(f"round {number}  {describe(result)}", flush=True)
+                results.append(result)
+        return results
+
+
+def audit(uri: str) -> int:
+    env = server_env(uri)
+    completed = subprocess.run(
+        [sys.executable, "-m", "boxoffice", "audit"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print((completed.stdout + completed.stderr).strip())
+    return completed.returncode
+
+
+def summary(results: list[Round]) -> None:
+    medians = {
+        mode: statistics.median(r.per_second for r in results if r.mode == mode)
+        for mode in dict.fromkeys(r.mode for r in results)
+    }
+    p99 = {
+        mode: statistics.median(r.percentile(0.99) for r in results if r.mode == mode)
+        for mode in medians
+    }
+    print("\nmedians:")
+    for mode, value in medians.items():
+        print(f"  {mode:9} {value:7.0f} bookings/s   p99 {p99[mode]:6.1f} ms")
+    if "baseline" in medians:
+        print(f"  ours/baseline = {medians['ours'] / medians['baseline']:.2f}")
+    if "ceiling" in medians:
+        print(f"  ours/ceiling  = {medians['ours'] / medians['ceiling']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--seats", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-scale-out", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch, EmbeddedStore(Path(scratch) / "store") as store:
+        workdir = Path(scratch)
+        print(
+            f"on-sale: {args.concurrency} buyers, {args.seats} seats, {args.rounds} rounds (ours, baseline, ceiling)"
+        )
+        with servers(store.uri, 1, workdir) as bases:
+            results = asyncio.run(
+                onsale(
+                    store.uri,
+                    bases,
+                    args.concurrency,
+                    args.seats,
+                    args.rounds,
+                    ["ours", "baseline", "ceiling"],
+                )
+            )
+        summary(results)
+        print("\naudit of the log:")
+        audited = audit(store.uri)
+        if not args.no_scale_out:
+            print("\nscale-out: two server processes, buyers split between them")
+            with servers(store.uri, 2, workdir) as bases:
+                (scaled,) = asyncio.run(
+                    onsale(store.uri, bases, args.concurrency, args.seats, 1, ["ours"])
+                )
+            print(f"  {describe(scaled)}")
+            audited = audit(store.uri) or audited
+        sys.exit(audited)
+
+
+if __name__ == "__main__":
+    main()

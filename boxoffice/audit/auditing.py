@@ -1,0 +1,79 @@
+"""``audit``: one streaming pass over the log through ``LogAuditor``, then the read models."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from boxoffice.eventstore import MongoEventStore
+
+from .auditor import LogAuditor
+from .read_model_checks import ReadModelComparison
+from .read_models import compare_read_models
+from .reading import MalformedCommit, read_events
+from .selection import Selection
+from .violations import Violation
+
+Document = dict[str, Any]
+
+
+@dataclass
+class AuditReport:
+    events: int = 0
+    streams: int = 0
+    bookings: int = 0
+    seconds: float = 0.0
+    violations: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"events: {self.events}  streams: {self.streams}  bookings: {self.bookings}  "
+            f"seconds: {self.seconds:.2f}  events/s: {self.events_per_second:,.0f}"
+        )
+
+
+async def audit_log(
+    database: AsyncDatabase[Document],
+    store: MongoEventStore,
+    *,
+    report: Callable[[Violation], None],
+    progress: Callable[[int], None],
+) -> AuditReport:
+    """Check the whole log; ``report`` each violation as found, ``progress`` the position reached."""
+    started = time.perf_counter()
+    auditor = LogAuditor()
+    result = AuditReport()
+
+    def found(violations: list[Violation]) -> None:
+        result.violations += len(violations)
+        for violation in violations:
+            report(violation)
+
+    async with contextlib.aclosing(read_events(store.commits, Selection())) as events:
+        async for item in events:
+            if isinstance(item, MalformedCommit):
+                found([item.violation()])
+                continue
+            found(auditor.observe(item))
+            progress(item.position)
+    found(auditor.finish())
+    notes, mismatches = await compare_read_models(
+        database, ReadModelComparison(auditor.inventories)
+    )
+    found(mismatches)
+    result.notes = notes
+    result.events = auditor.events
+    result.streams = auditor.streams
+    result.bookings = auditor.bookings
+    result.seconds = time.perf_counter() - started
+    return result

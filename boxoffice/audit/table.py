@@ -1,0 +1,43 @@
+"""An event as one aligned line for people reading ``replay --format table``.
+
+Lines are written as events arrive (a table widget would hold the whole log),
+so the columns have fixed widths and a long value pushes the rest along.
+"""
+
+from __future__ import annotations
+
+from boxoffice.domain.inventory import CANCELLED, CONFIRMED, PENDING, REJECTED
+from boxoffice.eventstore import RecordedEvent
+from boxoffice.eventstore.hashing import timestamp
+
+STATUS_AFTER = {
+    "BookingRequested": PENDING,
+    "BookingConfirmed": CONFIRMED,
+    "BookingRejected": REJECTED,
+    "BookingCancelled": CANCELLED,
+}
+KEY_FIELDS = ("booking_id", "user_id", "quantity", "reason", "capacity", "title", "email", "role")
+WIDTHS = (10, 24, 48, 18)
+
+
+def _row(position: str, time: str, stream: str, type_: str, details: str) -> str:
+    cells = (position.rjust(WIDTHS[0]), time.ljust(WIDTHS[1]), stream.ljust(WIDTHS[2]))
+    return " ".join((*cells, type_.ljust(WIDTHS[3]), details)).rstrip()
+
+
+def table_header() -> str:
+    return _row("POSITION", "TIME", "STREAM", "TYPE", "DETAILS")
+
+
+def key_fields(event: RecordedEvent) -> str:
+    data = event.data
+    fields = [f"{name}={data[name]}" for name in KEY_FIELDS if data.get(name) is not None]
+    status = STATUS_AFTER.get(event.type)
+    if status is not None:
+        fields.append(f"status={status}")
+    return " ".join(fields)
+
+
+def table_row(event: RecordedEvent) -> str:
+    time = timestamp(event.recorded_at)
+    return _row(str(event.position), time, event.stream, event.type, key_fields(event))

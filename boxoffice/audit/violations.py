@@ -1,0 +1,32 @@
+"""What the audit (and ``replay --verify``) reports: a kind, the positions involved, a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POSITION_GAP = "position_gap"
+VERSION_GAP = "version_gap"
+HASH_MISMATCH = "hash_mismatch"
+CHAIN_BREAK = "chain_break"
+MALFORMED_COMMIT = "malformed_commit"
+MALFORMED_EVENT = "malformed_event"
+AVAILABILITY_OUT_OF_RANGE = "availability_out_of_range"
+PER_USER_LIMIT_EXCEEDED = "per_user_limit_exceeded"
+DUPLICATE_REQUEST = "duplicate_request"
+REQUEST_WITHOUT_DECISION = "request_without_decision"
+DECISION_WITHOUT_REQUEST = "decision_without_request"
+DUPLICATE_DECISION = "duplicate_decision"
+CANCEL_WITHOUT_CONFIRMATION = "cancel_without_confirmation"
+DOUBLE_CANCEL = "double_cancel"
+READ_MODEL_MISMATCH = "read_model_mismatch"
+
+
+@dataclass(frozen=True)
+class Violation:
+    kind: str
+    positions: tuple[int, ...]
+    detail: str
+
+    def line(self) -> str:
+        where = ",".join(str(p) for p in self.positions) or "-"
+        return f"{self.kind} at position {where}: {self.detail}"

@@ -1,0 +1,134 @@
+"""Booking routes: parse, authorise, hand to the booking service, render its reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from boxoffice.commands.booking import BookTickets, Reply, status_url
+from boxoffice.commands.idempotency import KeyInFlight, KeyReusedWithAnotherBody
+from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
+from boxoffice.projections import queries
+
+from . import keys
+from .auth import Principal, authenticated
+from .booking_models import BookIn, CancelIn, StatusQuery
+from .problems import Problem
+from .ratelimit import enforce
+from .validation import invalid, parse_body, parse_query
+
+MAX_IDEMPOTENCY_KEY = 200
+REJECTION_TYPE = "https://boxoffice.example/problems/booking-rejected"
+
+
+async def book(request: web.Request) -> web.Response:
+    principal = await authenticated(request)
+    body = await parse_body(request, BookIn)
+    settings = request.app[keys.SETTINGS]
+    if body.quantity > settings.max_quantity:
+        raise invalid(
+            [{"field": "quantity", "message": f"must be at most {settings.max_quantity}"}]
+        )
+    await enforce(request, "booking", principal.user_id)
+    command = BookTickets(
+        principal.user_id, body.show_id, body.category, body.quantity, _idempotency_key(request)
+    )
+    try:
+        reply = await request.app[keys.BOOKINGS].book(command)
+    except KeyInFlight:
+        raise Problem(
+            409,
+            "Request in progress",
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            headers={"Retry-After": "1"},
+        ) from None
+    except KeyReusedWithAnotherBody:
+        raise Problem(
+            422,
+            "Idempotency-Key reused",
+            "This Idempotency-Key was already used with a different request body.",
+        ) from None
+    return render(reply)
+
+
+def _idempotency_key(request: web.Request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise Problem(
+            422,
+            "Invalid Idempotency-Key",
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters.",
+        )
+    return key
+
+
+def render(reply: Reply) -> web.Response:
+    """The same Reply always renders to the same response, so a stored one replays exactly."""
+    if reply.status == 409:
+        raise Problem(
+            409,
+            "Booking rejected",
+            f"The booking was rejected: {reply.body['reason']}.",
+            type=REJECTION_TYPE,
+            **reply.body,
+        )
+    headers = {"Location": reply.body["status_url"]} if "status_url" in reply.body else None
+    return web.json_response(reply.body, status=reply.status, headers=headers)
+
+
+async def status(request: web.Request) -> web.Response:
+    principal = await authenticated(request)
+    query = parse_query(request, StatusQuery)
+    database = request.app[keys.DATABASE]
+    if query.booking_id is None:
+        return web.json_response(
+            {"items": await queries.list_bookings(database, principal.user_id)}
+        )
+    return web.json_response(await _visible_booking(request, principal, query.booking_id))
+
+
+async def cancel(request: web.Request) -> web.Response:
+    principal = await authenticated(request)
+    body = await parse_body(request, CancelIn)
+    booking = await _visible_booking(request, principal, body.booking_id)
+    try:
+        decided = await request.app[keys.BOOKINGS].cancel(
+            booking, principal.user_id, principal.is_admin
+        )
+    except UnknownBooking:
+        raise _not_found() from None
+    except BookingNotCancellable as refusal:
+        raise Problem(
+            409,
+            "Booking not cancellable",
+            f"The booking is {refusal.status}; only confirmed bookings can be cancelled.",
+            booking_id=body.booking_id,
+            booking_status=refusal.status,
+        ) from None
+    if decided is None:
+        return web.json_response(
+            {
+                "booking_id": body.booking_id,
+                "status": "pending",
+                "status_url": status_url(body.booking_id),
+            },
+            status=202,
+        )
+    return web.json_response({"booking_id": body.booking_id, "status": decided.status})
+
+
+async def _visible_booking(
+    request: web.Request, principal: Principal, booking_id: str
+) -> dict[str, Any]:
+    """The booking if the caller owns it or is an admin; 404 otherwise, so existence never leaks."""
+    booking = await queries.get_booking(request.app[keys.DATABASE], booking_id)
+    if booking is None or not (principal.is_admin or booking["user_id"] == principal.user_id):
+        raise _not_found()
+    return booking
+
+
+def _not_found() -> Problem:
+    return Problem(404, "Booking not found", "No booking with this id is visible to you.")

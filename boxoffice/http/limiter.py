@@ -1,0 +1,46 @@
+"""Moving-window rate limits, per process, on the ``limits`` package.
+
+Why not aiohttp-ratelimiter's ``@limiter.limit(...)`` decorator (4.1.3): it
+calls ``test()`` and then, after an await, ``hit()``, so a concurrent burst all
+passes the test before any hit is recorded; it is applied at import time, so
+its rates and storage cannot come from the app's settings or live per app; it
+keys only on the request (login needs the account from the body too); and its
+429 is neither problem+json nor carries ``Retry-After``. ``limits``' moving
+window ``hit()`` on its memory storage tests and records under one lock with no
+await in between, so a burst cannot overshoot.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_after: int
+    """Seconds until the oldest hit in the window expires and frees a slot."""
+
+
+class RateLimits:
+    def __init__(self, rates: Mapping[str, str]) -> None:
+        """``rates`` maps a limit's name to a rate such as ``"10/minute"``."""
+        self._items: dict[str, RateLimitItem] = {name: parse(rate) for name, rate in rates.items()}
+        self._window = MovingWindowRateLimiter(MemoryStorage())
+
+    async def hit(self, name: str, key: str) -> Verdict:
+        """Count one request of ``key`` against limit ``name``, unless that would exceed it."""
+        item = self._items[name]
+        allowed = await self._window.hit(item, name, key)
+        stats = await self._window.get_window_stats(item, name, key)
+        reset_after = max(1, math.ceil(stats.reset_time - time.time()))
+        return Verdict(allowed, item.amount, max(0, stats.remaining), reset_after)

@@ -1,0 +1,47 @@
+"""Rate limits for handlers: ``await enforce(request, name, key)`` or a 429 problem.
+
+Names are the app's configured limits: ``login`` (keyed per account and per
+client address), ``register`` (per address) and ``booking`` (per user).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from boxoffice.settings import Settings
+
+from . import keys
+from .limiter import RateLimits
+from .problems import Problem
+
+
+def rate_limits(settings: Settings) -> RateLimits:
+    return RateLimits(
+        {
+            "login": settings.login_rate,
+            "register": settings.register_rate,
+            "booking": settings.booking_rate,
+        }
+    )
+
+
+def client_address(request: web.Request) -> str:
+    return request.app[keys.TRUSTED_PROXIES].client_address(request)
+
+
+async def enforce(request: web.Request, name: str, key: str) -> None:
+    """Count this request against limit ``name`` for ``key``; 429 with Retry-After if over."""
+    verdict = await request.app[keys.RATE_LIMITS].hit(name, key)
+    if verdict.allowed:
+        return
+    raise Problem(
+        429,
+        "Too Many Requests",
+        f"Too many {name} requests; retry in {verdict.reset_after} s.",
+        headers={
+            "Retry-After": str(verdict.reset_after),
+            "RateLimit-Limit": str(verdict.limit),
+            "RateLimit-Remaining": str(verdict.remaining),
+            "RateLimit-Reset": str(verdict.reset_after),
+        },
+    )

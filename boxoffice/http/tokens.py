@@ -1,0 +1,70 @@
+"""Access tokens: HS256 JWTs with every registered claim required (RFC 8725).
+
+The algorithm is pinned, so ``alg: none`` or an RS/HS confusion is refused
+before any claim is read; issuer and audience keep tokens minted for another
+service out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from boxoffice.domain.users import ADMIN, ROLES
+
+ALGORITHM = "HS256"
+ISSUER = "boxoffice"
+AUDIENCE = "boxoffice-api"
+REQUIRED_CLAIMS = ["sub", "role", "exp", "iat", "iss", "aud"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+
+class InvalidToken(Exception):
+    pass
+
+
+class TokenService:
+    def __init__(self, key: str, ttl_seconds: int) -> None:
+        self._key = key
+        self.ttl_seconds = ttl_seconds
+
+    def issue(self, user_id: str, role: str) -> str:
+        now = int(time.time())
+        claims = {
+            "sub": user_id,
+            "role": role,
+            "iat": now,
+            "exp": now + self.ttl_seconds,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+        }
+        return jwt.encode(claims, self._key, algorithm=ALGORITHM)
+
+    def verify(self, token: str) -> Principal:
+        """The token's principal; InvalidToken for anything forged, expired or malformed."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise InvalidToken(str(exc)) from None
+        subject, role = claims["sub"], claims["role"]
+        if not isinstance(subject, str) or not subject or role not in ROLES:
+            raise InvalidToken("unexpected subject or role")
+        return Principal(subject, role)

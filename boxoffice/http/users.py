@@ -1,0 +1,74 @@
+"""Registration and login."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from boxoffice.commands import users
+
+from . import keys
+from .auth import unauthorized
+from .problems import Problem
+from .ratelimit import client_address, enforce
+from .validation import Email, NewPassword, ShortText, StrictModel, parse_body
+
+# Longer than any valid password, short enough to bound the work a login costs.
+LOGIN_PASSWORD_MAX = 1024
+
+
+class RegisterIn(StrictModel):
+    email: Email
+    password: NewPassword
+    name: ShortText | None = None
+
+
+class RegisteredOut(BaseModel):
+    user_id: str
+    email: str
+
+
+class LoginIn(StrictModel):
+    email: Email
+    password: Annotated[str, Field(min_length=1, max_length=LOGIN_PASSWORD_MAX)]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+
+
+async def register(request: web.Request) -> web.Response:
+    await enforce(request, "register", client_address(request))
+    body = await parse_body(request, RegisterIn)
+    app = request.app
+    try:
+        user = await users.register(
+            app[keys.EVENT_STORE], app[keys.PASSWORDS], body.email, body.password, body.name or ""
+        )
+    except users.EmailTaken:
+        raise Problem(409, "E-mail taken", "An account with this e-mail already exists.") from None
+    return web.json_response(
+        RegisteredOut(user_id=user.user_id, email=user.email).model_dump(), status=201
+    )
+
+
+async def login(request: web.Request) -> web.Response:
+    """Limited per client address before the body is read, then per account."""
+    await enforce(request, "login", f"address:{client_address(request)}")
+    body = await parse_body(request, LoginIn)
+    await enforce(request, "login", f"account:{body.email}")
+    app = request.app
+    user = await users.authenticate(
+        app[keys.EVENT_STORE], app[keys.PASSWORDS], body.email, body.password
+    )
+    if user is None:
+        raise unauthorized("The e-mail or password is incorrect.")
+    tokens = app[keys.TOKENS]
+    token = tokens.issue(user.user_id, user.role)
+    return web.json_response(
+        TokenOut(access_token=token, expires_in=tokens.ttl_seconds).model_dump()
+    )

@@ -1,0 +1,119 @@
+"""Offers: one document per show category, with the seats still available.
+
+Two streams feed a document: its inventory stream (version in ``iv``) and its
+show stream (version in ``sv``).  ``create_show`` appends every InventoryOpened
+before the ShowCreated, so the document exists before the show fills in its
+catalogue fields; it is ``listed`` only from then on.
+"""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+
+from boxoffice.domain.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    Event,
+    InventoryOpened,
+    ShowCreated,
+)
+from boxoffice.eventstore import RecordedEvent
+
+from .instants import epoch_us, iso_utc, parse_instant
+from .model import Document, ReadModel, Write, created, guarded
+
+INVENTORY_VERSION = "iv"
+SHOW_VERSION = "sv"
+
+
+def offer_id(show_id: str, category: str) -> str:
+    return f"{show_id}:{category}"
+
+
+def project_offer(recorded: RecordedEvent, event: Event) -> list[Write]:
+    version = recorded.version
+    match event:
+        case InventoryOpened():
+            return [
+                created(
+                    offer_id(event.show_id, event.category),
+                    {
+                        "show_id": event.show_id,
+                        "category": event.category,
+                        "capacity": event.capacity,
+                        "available": event.capacity,
+                        "per_user_limit": event.per_user_limit,
+                        "listed": False,
+                        INVENTORY_VERSION: version,
+                        SHOW_VERSION: 0,
+                    },
+                )
+            ]
+        case BookingConfirmed() | BookingCancelled():
+            seats = event.quantity if isinstance(event, BookingCancelled) else -event.quantity
+            return [
+                guarded(
+                    offer_id(event.show_id, event.category),
+                    INVENTORY_VERSION,
+                    version,
+                    {},
+                    increments={"available": seats},
+                )
+            ]
+        case ShowCreated():
+            starts_at = parse_instant(event.starts_at)
+            show = {
+                "title": event.title,
+                "venue": event.venue,
+                "starts_at": iso_utc(epoch_us(starts_at)),
+                "starts_us": epoch_us(starts_at),
+                "listed": True,
+            }
+            return [
+                guarded(
+                    offer_id(event.show_id, category["code"]),
+                    SHOW_VERSION,
+                    version,
+                    {
+                        **show,
+                        "name": category["name"],
+                        "price": category["price"],
+                        "currency": category["currency"],
+                        "rank": rank,
+                    },
+                )
+                for rank, category in enumerate(event.categories)
+            ]
+    return []
+
+
+def offer_out(doc: Document) -> Document:
+    """An offer as the API shows it in search results."""
+    return {
+        "show_id": doc["show_id"],
+        "title": doc["title"],
+        "venue": doc["venue"],
+        "starts_at": doc["starts_at"],
+        "category": doc["category"],
+        "name": doc["name"],
+        "price": doc["price"],
+        "currency": doc["currency"],
+        "capacity": doc["capacity"],
+        "available": doc["available"],
+    }
+
+
+OFFERS = ReadModel(
+    name="offers",
+    event_types=frozenset(
+        t.__name__ for t in (InventoryOpened, BookingConfirmed, BookingCancelled, ShowCreated)
+    ),
+    indexes=(
+        IndexModel(
+            [("listed", ASCENDING), ("starts_us", ASCENDING)],
+            name="listed_by_start",
+        ),
+        IndexModel([("show_id", ASCENDING)], name="by_show"),
+    ),
+    project=project_offer,
+)

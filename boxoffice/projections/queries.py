@@ -1,0 +1,137 @@
+"""The read side: plain functions over the live read-model collections, returning plain dicts.
+
+They skip the domain entirely.  Every sorted query carries a range filter:
+nx-27017 sorts wrongly when the filter is empty.  User input only ever lands in
+values (``q`` through ``re.escape``), never as an operator.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .bookings import BOOKINGS, booking_out
+from .cursors import InvalidCursor, decode_cursor, encode_cursor
+from .generations import live_collection
+from .instants import EARLIEST_US, epoch_us
+from .offers import OFFERS, offer_out
+from .users import USERS, user_out
+
+Document = dict[str, Any]
+
+__all__ = [
+    "InvalidCursor",
+    "get_booking",
+    "get_show",
+    "list_bookings",
+    "list_users",
+    "search_offers",
+]
+
+
+async def search_offers(
+    db: AsyncDatabase[Document],
+    *,
+    show_id: str | None = None,
+    q: str | None = None,
+    starts_from: datetime | str | None = None,
+    starts_to: datetime | str | None = None,
+    available_only: bool = False,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[Document], str | None]:
+    """Listed offers by start time, a page at a time; raises InvalidCursor for a bad cursor."""
+    starts: Document = {"$gte": EARLIEST_US if starts_from is None else epoch_us(starts_from)}
+    if starts_to is not None:
+        starts["$lte"] = epoch_us(starts_to)
+    conditions: list[Document] = [{"listed": True, "starts_us": starts}]
+    if show_id is not None:
+        conditions.append({"show_id": show_id})
+    if q is not None:
+        pattern = {"$regex": re.escape(q), "$options": "i"}
+        conditions.append({"$or": [{"title": pattern}, {"venue": pattern}]})
+    if available_only:
+        conditions.append({"available": {"$gt": 0}})
+    if cursor is not None:
+        after_us, after_id = decode_cursor(cursor)
+        conditions.append(
+            {
+                "$or": [
+                    {"starts_us": {"$gt": after_us}},
+                    {"starts_us": after_us, "_id": {"$gt": after_id}},
+                ]
+            }
+        )
+    offers = await live_collection(db, OFFERS.name)
+    found = await (
+        offers.find({"$and": conditions})
+        .sort([("starts_us", ASCENDING), ("_id", ASCENDING)])
+        .limit(limit + 1)
+        .to_list()
+    )
+    page = found[:limit]
+    next_cursor = (
+        encode_cursor(page[-1]["starts_us"], page[-1]["_id"]) if len(found) > limit else None
+    )
+    return [offer_out(doc) for doc in page], next_cursor
+
+
+async def get_show(db: AsyncDatabase[Document], show_id: str) -> Document | None:
+    """The show with each category's seats available, categories in the order the show lists them."""
+    offers = await live_collection(db, OFFERS.name)
+    docs = await offers.find({"show_id": show_id, "listed": True}).to_list()
+    if not docs:
+        return None
+    docs.sort(key=lambda doc: doc["rank"])
+    first = docs[0]
+    return {
+        "show_id": show_id,
+        "title": first["title"],
+        "venue": first["venue"],
+        "starts_at": first["starts_at"],
+        "per_user_limit": first["per_user_limit"],
+        "categories": [
+            {
+                "code": doc["category"],
+                "name": doc["name"],
+                "price": doc["price"],
+                "currency": doc["currency"],
+                "capacity": doc["capacity"],
+                "available": doc["available"],
+            }
+            for doc in docs
+        ],
+    }
+
+
+async def get_booking(db: AsyncDatabase[Document], booking_id: str) -> Document | None:
+    """The booking with its owner's ``user_id`` (for the caller's ownership check), or None."""
+    bookings = await live_collection(db, BOOKINGS.name)
+    doc = await bookings.find_one({"_id": booking_id})
+    return booking_out(doc) if doc else None
+
+
+async def list_bookings(
+    db: AsyncDatabase[Document], user_id: str, limit: int = 100
+) -> list[Document]:
+    """The user's bookings, newest first."""
+    bookings = await live_collection(db, BOOKINGS.name)
+    docs = (
+        bookings.find({"user_id": user_id, "created_us": {"$gte": EARLIEST_US}})
+        .sort([("created_us", DESCENDING), ("_id", DESCENDING)])
+        .limit(limit)
+    )
+    return [booking_out(doc) async for doc in docs]
+
+
+async def list_users(db: AsyncDatabase[Document]) -> list[Document]:
+    """Every user in registration order, without password hashes (the read model has none)."""
+    users = await live_collection(db, USERS.name)
+    docs = users.find({"registered_us": {"$gte": EARLIEST_US}}).sort(
+        [("registered_us", ASCENDING), ("_id", ASCENDING)]
+    )
+    return [user_out(doc) async for doc in docs]

@@ -1,0 +1,181 @@
+"""The live projector runner: one task per read model, each following the log from its checkpoint.
+
+Each task reads a batch of events after its position, applies it with one bulk
+write (version guards make a repeat harmless), then moves the checkpoint.  It
+re-reads the generation pointer at most every ``POINTER_CHECK_SECONDS``; when a
+rebuild has switched it, the task continues on the new generation from that
+generation's checkpoint.  Store errors are retried with backoff; anything else
+stops the task, and ``stopped_projections`` (hence ``/ready``) reports it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
+
+from boxoffice.eventstore import EventStore, StoreUnavailable
+
+from .apply import apply_batch
+from .checkpoints import load_checkpoint, save_checkpoint
+from .generations import Generation, current_generation, ensure_generation
+from .model import Document, ReadModel
+from .read_models import READ_MODELS
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1_000
+IDLE_SECONDS = 0.25
+POINTER_CHECK_SECONDS = 1.0
+BACKOFF_FIRST_SECONDS = 0.1
+BACKOFF_MAX_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ProjectionLag:
+    name: str
+    position: int
+    events: int
+    seconds: float
+
+
+@dataclass
+class _Follower:
+    model: ReadModel
+    generation: Generation | None = None
+    pointer_checked_at: float = field(default=-math.inf)
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        database: AsyncDatabase[Document],
+        store: EventStore,
+        models: Iterable[ReadModel] = READ_MODELS.values(),
+        *,
+        batch_size: int = BATCH_SIZE,
+        idle_seconds: float = IDLE_SECONDS,
+    ) -> None:
+        self._database = database
+        self._store = store
+        self._models = list(models)
+        self._batch_size = batch_size
+        self._idle_seconds = idle_seconds
+        self._positions = {model.name: 0 for model in self._models}
+        self._applied = asyncio.Condition()
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def start(self) -> None:
+        for model in self._models:
+            task = asyncio.create_task(self._follow(model), name=f"projection-{model.name}")
+            task.add_done_callback(_report_crash)
+            self._tasks[model.name] = task
+
+    async def stop(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    def stopped_projections(self) -> list[str]:
+        """Read models whose task has ended (crashed, or never started): they no longer follow."""
+        return [
+            m.name for m in self._models if m.name not in self._tasks or self._tasks[m.name].done()
+        ]
+
+    def position(self, name: str) -> int:
+        return self._positions[name]
+
+    async def wait_for(
+        self,
+        position: int,
+        timeout: float,  # noqa: ASYNC109 - the booking service passes its remaining budget
+        projection: str | None = None,
+    ) -> bool:
+        """True once every read model (or ``projection``) has applied the log up to ``position``.
+
+        False when ``timeout`` seconds pass first.  Waiting costs no store reads:
+        each applied batch wakes the waiters.
+        """
+        names = [projection] if projection is not None else list(self._positions)
+
+        def applied() -> bool:
+            return all(self._positions[name] >= position for name in names)
+
+        if applied():
+            return True
+        try:
+            async with asyncio.timeout(timeout), self._applied:
+                await self._applied.wait_for(applied)
+        except TimeoutError:
+            return applied()
+        return True
+
+    async def lag(self) -> list[ProjectionLag]:
+        """How far each read model is behind the head, in events and in age of the oldest unapplied."""
+        head = await self._store.head_position()
+        now = datetime.now(UTC)
+        lags = []
+        for name, position in self._positions.items():
+            seconds = 0.0
+            async for oldest in self._store.read_all(position, limit=1):
+                seconds = max(0.0, (now - oldest.recorded_at).total_seconds())
+            lags.append(ProjectionLag(name, position, max(0, head - position), seconds))
+        return lags
+
+    async def _follow(self, model: ReadModel) -> None:
+        follower = _Follower(model)
+        delay = BACKOFF_FIRST_SECONDS
+        while True:
+            try:
+                await self._step(follower)
+            except (StoreUnavailable, PyMongoError) as exc:
+                logger.warning("projection %s: %s; retrying in %.1fs", model.name, exc, delay)
+                follower.pointer_checked_at = -math.inf
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX_SECONDS)
+            else:
+                delay = BACKOFF_FIRST_SECONDS
+
+    async def _step(self, follower: _Follower) -> None:
+        generation = await self._live_generation(follower)
+        position = self._positions[follower.model.name]
+        events = [e async for e in self._store.read_all(position, limit=self._batch_size)]
+        if not events:
+            await self._store.wait_for_events(position, self._idle_seconds)
+            return
+        await apply_batch(self._database[generation.collection], follower.model, events)
+        await save_checkpoint(self._database, generation.collection, events[-1].position)
+        await self._advance(follower.model.name, events[-1].position)
+
+    async def _live_generation(self, follower: _Follower) -> Generation:
+        """The generation to write to, following a rebuild's pointer switch."""
+        now = asyncio.get_running_loop().time()
+        if follower.generation and now - follower.pointer_checked_at < POINTER_CHECK_SECONDS:
+            return follower.generation
+        if follower.generation is None:
+            live = await ensure_generation(self._database, follower.model)
+        else:
+            live = await current_generation(self._database, follower.model.name)
+        follower.pointer_checked_at = now
+        if live != follower.generation:
+            if follower.generation is not None:
+                logger.info("projection %s: now on %s", live.name, live.collection)
+            follower.generation = live
+            await self._advance(live.name, await load_checkpoint(self._database, live.collection))
+        return live
+
+    async def _advance(self, name: str, position: int) -> None:
+        async with self._applied:
+            self._positions[name] = position
+            self._applied.notify_all()
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("%s stopped", task.get_name(), exc_info=task.exception())

@@ -1,0 +1,51 @@
+"""Users: profile and role, never the password hash (login reads the user's stream)."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+
+from boxoffice.domain.events import Event, RoleGranted, UserRegistered
+from boxoffice.eventstore import RecordedEvent
+
+from .instants import epoch_us, iso_utc
+from .model import Document, ReadModel, Write, created, guarded
+
+VERSION = "v"
+
+
+def project_user(recorded: RecordedEvent, event: Event) -> list[Write]:
+    match event:
+        case UserRegistered():
+            return [
+                created(
+                    event.user_id,
+                    {
+                        "email": event.email,
+                        "name": event.name,
+                        "role": event.role,
+                        "registered_us": epoch_us(recorded.recorded_at),
+                        VERSION: recorded.version,
+                    },
+                )
+            ]
+        case RoleGranted():
+            return [guarded(event.user_id, VERSION, recorded.version, {"role": event.role})]
+    return []
+
+
+def user_out(doc: Document) -> Document:
+    return {
+        "user_id": doc["_id"],
+        "email": doc["email"],
+        "name": doc["name"],
+        "role": doc["role"],
+        "registered_at": iso_utc(doc["registered_us"]),
+    }
+
+
+USERS = ReadModel(
+    name="users",
+    event_types=frozenset({UserRegistered.__name__, RoleGranted.__name__}),
+    indexes=(IndexModel([("registered_us", ASCENDING)], name="by_registration"),),
+    project=project_user,
+)

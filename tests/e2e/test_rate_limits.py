@@ -1,0 +1,99 @@
+"""Login and registration limits hold under a burst and key on the real client address."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from boxoffice.http.app import create_app
+from boxoffice.settings import Settings
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"login_rate": "5/minute", "register_rate": "3/minute"})
+
+
+@pytest.fixture
+async def behind_proxy(aiohttp_client, settings: Settings, mongo_uri: str, database) -> TestClient:  # type: ignore[no-untyped-def]
+    """The app behind a trusted proxy on the loopback address, which the test client uses."""
+    trusting = settings.model_copy(update={"trusted_proxies": ("127.0.0.0/8",)})
+    return await aiohttp_client(create_app(trusting, mongo_uri))
+
+
+def new_email() -> str:
+    return f"{uuid.uuid4().hex[:12]}@example.com"
+
+
+async def register(client: TestClient, email: str, forwarded_for: str | None = None) -> Any:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    body = {"email": email, "password": PASSWORD}
+    return await client.post("/auth/register", json=body, headers=headers)
+
+
+async def login(client: TestClient, email: str, forwarded_for: str | None = None) -> Any:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    body = {"email": email, "password": PASSWORD}
+    return await client.post("/auth/login", json=body, headers=headers)
+
+
+async def test_a_burst_of_thirty_logins_lets_exactly_the_limit_through(client: TestClient) -> None:
+    email = new_email()
+    await register(client, email)
+
+    responses = await asyncio.gather(*(login(client, email) for _ in range(30)))
+
+    assert sorted(r.status for r in responses) == [200] * 5 + [429] * 25
+
+
+async def test_a_refused_login_says_when_to_retry(client: TestClient) -> None:
+    for _ in range(5):
+        await login(client, new_email())
+
+    response = await login(client, new_email())
+
+    assert response.status == 429
+    assert response.content_type == "application/problem+json"
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert response.headers["RateLimit-Limit"] == "5"
+    assert response.headers["RateLimit-Remaining"] == "0"
+    assert response.headers["RateLimit-Reset"] == response.headers["Retry-After"]
+
+
+async def test_rotating_x_forwarded_for_does_not_escape_the_address_limit(
+    client: TestClient,
+) -> None:
+    statuses = [(await register(client, new_email(), f"203.0.113.{n}")).status for n in range(5)]
+    assert statuses == [201, 201, 201, 429, 429]
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(
+    behind_proxy: TestClient,
+) -> None:
+    statuses = [
+        (await register(behind_proxy, new_email(), f"203.0.113.{n}")).status for n in range(5)
+    ]
+    assert statuses == [201] * 5
+
+
+async def test_behind_a_trusted_proxy_a_spoofed_left_entry_is_ignored(
+    behind_proxy: TestClient,
+) -> None:
+    statuses = [
+        (await register(behind_proxy, new_email(), f"10.9.9.{n}, 198.51.100.7")).status
+        for n in range(4)
+    ]
+    assert statuses == [201, 201, 201, 429]
+
+
+async def test_one_account_is_limited_across_client_addresses(behind_proxy: TestClient) -> None:
+    email = new_email()
+    await register(behind_proxy, email)
+    statuses = [(await login(behind_proxy, email, f"198.51.100.{n}")).status for n in range(6)]
+    assert statuses == [200] * 5 + [429]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from boxoffice.http.tokens import InvalidToken, Principal, TokenService
+
+KEY = "k" * 48
+
+
+def test_an_issued_token_verifies_to_its_principal() -> None:
+    tokens = TokenService(KEY, ttl_seconds=60)
+    assert tokens.verify(tokens.issue("u1", "admin")) == Principal("u1", "admin")
+
+
+def test_only_the_admin_role_is_admin() -> None:
+    assert Principal("u1", "admin").is_admin
+    assert not Principal("u1", "customer").is_admin
+
+
+def test_a_token_from_another_key_is_invalid() -> None:
+    token = TokenService("j" * 48, ttl_seconds=60).issue("u1", "customer")
+    with pytest.raises(InvalidToken):
+        TokenService(KEY, ttl_seconds=60).verify(token)
+
+
+def test_a_token_with_an_unknown_role_is_invalid() -> None:
+    tokens = TokenService(KEY, ttl_seconds=60)
+    with pytest.raises(InvalidToken):
+        tokens.verify(tokens.issue("u1", "root"))
