@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from boxoffice.audit.commands import audit, replay
 from boxoffice.database import Document, connect
 from boxoffice.embedded import EmbeddedStoreError, store_uri
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.logs import configure_logging
 from boxoffice.projections.cli import rebuild_command
 from boxoffice.settings import ConfigError, Settings, load_settings
 from boxoffice.users_cli import users
@@ -61,7 +61,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from boxoffice.http.app import create_app
 
     settings = load_settings(**ctx.obj, host=host, port=port)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     with store_uri(settings.mongodb_uri, settings.data_dir) as uri:
         if not settings.mongodb_uri:
             click.echo(f"embedded store: {uri} (data in {settings.data_dir.resolve()})", err=True)
@@ -70,6 +70,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
             host=settings.host,
             port=settings.port,
             print=lambda line: click.echo(line, err=True),
+            access_log=None,
         )
 
 

@@ -15,18 +15,22 @@ from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections.app import projections_ctx
 from boxoffice.settings import Settings
+from boxoffice.store_health import CommandCounter, StoreHealth
 
 from . import keys
 from .metrics import setup_metrics
 from .peers import TrustedProxies
 from .problems import problem_middleware
 from .ratelimit import rate_limits
+from .request_log import request_log
 from .routes import setup_routes
 from .tokens import TokenService
 
 
 async def _mongo(app: web.Application) -> AsyncIterator[None]:
-    client = connect(app[keys.STORE_URI])
+    health, commands = StoreHealth(), CommandCounter()
+    app[keys.STORE_HEALTH], app[keys.STORE_COMMANDS] = health, commands
+    client = connect(app[keys.STORE_URI], [health, commands])
     app[keys.MONGO_CLIENT] = client
     app[keys.DATABASE] = client[app[keys.SETTINGS].db_name]
     yield
@@ -72,7 +76,9 @@ async def _rate_limits(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings, store_uri: str) -> web.Application:
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[problem_middleware])
+    app = web.Application(
+        client_max_size=settings.max_body_bytes, middlewares=[request_log, problem_middleware]
+    )
     app[keys.SETTINGS] = settings
     app[keys.STORE_URI] = store_uri
     app[keys.TOKENS] = TokenService(settings.resolved_jwt_secret(), settings.token_ttl_seconds)

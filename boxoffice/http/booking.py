@@ -8,13 +8,12 @@ from aiohttp import web
 
 from boxoffice.commands.booking import BookTickets, Reply, status_url
 from boxoffice.commands.idempotency import KeyInFlight, KeyReusedWithAnotherBody
-from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
 from boxoffice.projections import queries
 
 from . import keys
 from .auth import Principal, authenticated
 from .booking_models import BookIn, CancelIn, StatusQuery
-from .problems import Problem
+from .problems import Problem, store_unavailable
 from .ratelimit import enforce
 from .validation import invalid, parse_body, parse_query
 
@@ -31,6 +30,7 @@ async def book(request: web.Request) -> web.Response:
             [{"field": "quantity", "message": f"must be at most {settings.max_quantity}"}]
         )
     await enforce(request, "booking", principal.user_id)
+    ensure_store_available(request)
     command = BookTickets(
         principal.user_id, body.show_id, body.category, body.quantity, _idempotency_key(request)
     )
@@ -50,6 +50,12 @@ async def book(request: web.Request) -> web.Response:
             "This Idempotency-Key was already used with a different request body.",
         ) from None
     return render(reply)
+
+
+def ensure_store_available(request: web.Request) -> None:
+    """Fail fast while the driver sees the store down, rather than queue behind it."""
+    if not request.app[keys.STORE_HEALTH].available:
+        raise store_unavailable()
 
 
 def _idempotency_key(request: web.Request) -> str | None:
@@ -94,20 +100,10 @@ async def cancel(request: web.Request) -> web.Response:
     principal = await authenticated(request)
     body = await parse_body(request, CancelIn)
     booking = await _visible_booking(request, principal, body.booking_id)
-    try:
-        decided = await request.app[keys.BOOKINGS].cancel(
-            booking, principal.user_id, principal.is_admin
-        )
-    except UnknownBooking:
-        raise _not_found() from None
-    except BookingNotCancellable as refusal:
-        raise Problem(
-            409,
-            "Booking not cancellable",
-            f"The booking is {refusal.status}; only confirmed bookings can be cancelled.",
-            booking_id=body.booking_id,
-            booking_status=refusal.status,
-        ) from None
+    ensure_store_available(request)
+    decided = await request.app[keys.BOOKINGS].cancel(
+        booking, principal.user_id, principal.is_admin
+    )
     if decided is None:
         return web.json_response(
             {

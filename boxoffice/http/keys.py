@@ -15,6 +15,7 @@ from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections.metrics import ProjectionGauges
 from boxoffice.projections.runner import ProjectionRunner
 from boxoffice.settings import Settings
+from boxoffice.store_health import CommandCounter, StoreHealth
 
 from .limiter import RateLimits
 from .peers import TrustedProxies
@@ -33,3 +34,5 @@ PROJECTIONS = web.AppKey("projections", ProjectionRunner)
 METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
 BOOKINGS = web.AppKey("bookings", BookingService)
+STORE_HEALTH = web.AppKey("store_health", StoreHealth)
+STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)

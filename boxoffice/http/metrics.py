@@ -7,18 +7,36 @@ register their own metrics on ``app[keys.METRICS_REGISTRY]``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from boxoffice.projections.metrics import ProjectionGauges
 
 from . import keys
 
 
+class StoreCommands(Collector):
+    """The store round trips this process has made (read from the driver's command monitor)."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    def collect(self) -> Iterable[Metric]:
+        counter = self._app.get(keys.STORE_COMMANDS)
+        family = CounterMetricFamily("boxoffice_store_commands", "Commands sent to the store.")
+        family.add_metric([], counter.sent if counter else 0)
+        yield family
+
+
 def setup_metrics(app: web.Application) -> None:
     registry = CollectorRegistry()
     app[keys.METRICS_REGISTRY] = registry
     app[keys.PROJECTION_GAUGES] = ProjectionGauges(registry)
+    registry.register(StoreCommands(app))
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -6,7 +6,7 @@ from aiohttp import web
 from pymongo.errors import PyMongoError
 
 from . import keys
-from .problems import STORE_RETRY_AFTER_SECONDS, Problem
+from .problems import Problem, store_unavailable
 
 
 async def health(request: web.Request) -> web.Response:
@@ -17,14 +17,11 @@ async def health(request: web.Request) -> web.Response:
 async def ready(request: web.Request) -> web.Response:
     """Readiness: the store answers a ping and every projection is following the log."""
     try:
+        if not request.app[keys.STORE_HEALTH].available:
+            raise PyMongoError("the driver's monitor sees no usable server")
         await request.app[keys.DATABASE].command("ping")
     except PyMongoError:
-        raise Problem(
-            503,
-            "Service Unavailable",
-            "The event store does not answer.",
-            headers={"Retry-After": str(STORE_RETRY_AFTER_SECONDS)},
-        ) from None
+        raise store_unavailable() from None
     if stopped := request.app[keys.PROJECTIONS].stopped_projections():
         raise Problem(503, "Service Unavailable", f"Projections stopped: {', '.join(stopped)}.")
     return web.json_response({"status": "ready"})
