@@ -91,7 +91,7 @@ def servers(uri: str, count: int, workdir: Path) -> Iterator[list[str]]:
 
 
 async def wait_until_up(session: aiohttp.ClientSession, base: str) -> None:
-    for _ in range(200):
+    for _ in range(600):
         try:
             async with session.get(f"{base}/health") as response:
                 if response.status == 200:
@@ -272,6 +272,9 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-scale-out", action="store_true")
+    parser.add_argument(
+        "--only", choices=["ours", "baseline", "ceiling"], help="one mode, e.g. to profile"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch, EmbeddedStore(Path(scratch) / "store") as store:
         workdir = Path(scratch)

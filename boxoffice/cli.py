@@ -22,6 +22,9 @@ from boxoffice.settings import ConfigError, Settings, load_settings
 from boxoffice.users_cli import users
 
 F = TypeVar("F", bound=Callable[..., Any])
+# On SIGTERM, in-flight requests get this long to finish (aiohttp's default is 60 s), then the
+# booking queues get their own grace period (BookingQueues.close) before the process exits.
+SHUTDOWN_TIMEOUT_SECONDS = 10.0
 
 
 def operator_errors(command: F) -> F:
@@ -62,7 +65,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     settings = load_settings(**ctx.obj, host=host, port=port)
     configure_logging()
-    with store_uri(settings.mongodb_uri, settings.data_dir) as uri:
+    with store_uri(settings.mongodb_uri, settings.data_dir, supervise=True) as uri:
         if not settings.mongodb_uri:
             click.echo(f"embedded store: {uri} (data in {settings.data_dir.resolve()})", err=True)
         web.run_app(
@@ -71,6 +74,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
             port=settings.port,
             print=lambda line: click.echo(line, err=True),
             access_log=None,
+            shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
         )
 
 

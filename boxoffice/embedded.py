@@ -4,6 +4,10 @@ With no ``MONGODB_URI`` the server and the CLI run nx-27017 on 127.0.0.1 and a
 free port, with its SQLite files under the data directory. One flock on
 ``store.lock`` keeps a second store off the same files; the owner writes the
 store's address to ``store.json`` so other commands can reach it.
+
+``boxoffice serve`` also supervises it: a store that dies under a running
+server is restarted on the same port and data directory, so the driver's
+monitor finds it again and booking resumes without restarting the server.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import contextlib
 import ctypes
 import fcntl
 import json
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +35,13 @@ LOCK_FILE = "store.lock"
 ADDRESS_FILE = "store.json"
 START_TIMEOUT_SECONDS = 20.0
 STOP_TIMEOUT_SECONDS = 5.0
+WATCH_INTERVAL_SECONDS = 0.2
+RESTART_LIMIT = 5
+RESTART_WINDOW_SECONDS = 60.0
+RESTART_BACKOFF_SECONDS = 0.25
 _PR_SET_PDEATHSIG = 1
+
+log = logging.getLogger(__name__)
 
 
 class EmbeddedStoreError(RuntimeError):
@@ -72,13 +84,27 @@ def _die_with_parent() -> None:
 
 
 class EmbeddedStore:
-    """Owns one nx-27017 process for the lifetime of a ``with`` block."""
+    """Owns one nx-27017 process for the lifetime of a ``with`` block.
 
-    def __init__(self, data_dir: Path) -> None:
+    ``port`` pins the port (a test restarting a store where it was); by default
+    a free one is picked.  With ``supervise`` a watchdog thread restarts a store
+    that dies while we still want it, on the same port and data directory,
+    at most RESTART_LIMIT times per RESTART_WINDOW_SECONDS with doubling
+    backoff, so a store that keeps crashing is left down (booking answers 503)
+    rather than restarted in a tight loop.  The watchdog is also what spawns
+    the restarted child: PR_SET_PDEATHSIG fires when the spawning *thread*
+    ends, and this thread lives exactly as long as we want the store.
+    """
+
+    def __init__(self, data_dir: Path, *, port: int | None = None, supervise: bool = False) -> None:
         self.data_dir = data_dir.resolve()
+        self.port = port or free_port()
+        self.uri = uri_for(self.port)
+        self._supervise = supervise
         self._lock_fd: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
-        self.uri = ""
+        self._stopping = threading.Event()
+        self._watchdog: threading.Thread | None = None
 
     def __enter__(self) -> EmbeddedStore:
         self.start()
@@ -90,11 +116,45 @@ class EmbeddedStore:
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._lock()
+        self._stopping.clear()
         try:
             self._spawn()
         except BaseException:
             self.stop()
             raise
+        if self._supervise:
+            self._watchdog = threading.Thread(
+                target=self._watch, name="embedded-store-watchdog", daemon=True
+            )
+            self._watchdog.start()
+
+    def _watch(self) -> None:
+        restarts: list[float] = []
+        while not self._stopping.wait(WATCH_INTERVAL_SECONDS):
+            process = self._process
+            if process is None or process.poll() is None:
+                continue
+            now = time.monotonic()
+            restarts = [t for t in restarts if now - t < RESTART_WINDOW_SECONDS]
+            if len(restarts) >= RESTART_LIMIT:
+                log.error("embedded store died %d times within %.0fs; leaving it down",
+                          len(restarts), RESTART_WINDOW_SECONDS)  # fmt: skip
+                return
+            restarts.append(now)
+            log.warning("embedded store (pid %d) exited with code %s; restarting it on %s",
+                        process.pid, process.returncode, self.uri)  # fmt: skip
+            if self._stopping.wait(RESTART_BACKOFF_SECONDS * 2 ** (len(restarts) - 1)):
+                return
+            self._restart()
+
+    def _restart(self) -> None:
+        """One attempt; a store that did not come up is killed, and the next poll sees it dead."""
+        try:
+            self._spawn()
+        except EmbeddedStoreError as exc:
+            self._terminate()
+            if not self._stopping.is_set():
+                log.error("embedded store restart failed: %s", exc)
 
     def _lock(self) -> None:
         fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
@@ -108,21 +168,19 @@ class EmbeddedStore:
         self._lock_fd = fd
 
     def _spawn(self) -> None:
-        port = free_port()
         db_dir = self.data_dir / "db"
         db_dir.mkdir(exist_ok=True)
         command = [
             sys.executable, "-m", "nx_27017.nx_27017",
-            "--data-dir", str(db_dir), "--host", "127.0.0.1", "--port", str(port),
+            "--data-dir", str(db_dir), "--host", "127.0.0.1", "--port", str(self.port),
             "--log-file", str(self.data_dir / "store.log"),
             "--pid-file", str(self.data_dir / "store.pid"),
         ]  # fmt: skip
-        with open(self.data_dir / "store.log", "ab") as log:
+        with open(self.data_dir / "store.log", "ab") as out:
             self._process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 preexec_fn=_die_with_parent, start_new_session=True,
             )  # fmt: skip
-        self.uri = uri_for(port)
         self._wait_until_answering()
         address = {"uri": self.uri, "pid": self._process.pid, "owner": os.getpid()}
         (self.data_dir / ADDRESS_FILE).write_text(json.dumps(address))
@@ -130,7 +188,7 @@ class EmbeddedStore:
     def _wait_until_answering(self) -> None:
         assert self._process is not None
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self._stopping.is_set():
             if self._process.poll() is not None:
                 raise EmbeddedStoreError(
                     f"embedded store exited with code {self._process.returncode}; "
@@ -146,8 +204,20 @@ class EmbeddedStore:
         return self._process.pid if self._process else None
 
     def stop(self) -> None:
+        """Stop for good: the watchdog first, so it cannot restart what we terminate."""
+        self._stopping.set()
+        if self._watchdog is not None:
+            self._watchdog.join()
+            self._watchdog = None
         with contextlib.suppress(FileNotFoundError):
             (self.data_dir / ADDRESS_FILE).unlink()
+        self._terminate()
+        self._process = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _terminate(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             try:
@@ -155,10 +225,6 @@ class EmbeddedStore:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-        self._process = None
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
 
 
 def running_store(data_dir: Path) -> StoreAddress | None:
@@ -172,7 +238,7 @@ def running_store(data_dir: Path) -> StoreAddress | None:
 
 
 @contextlib.contextmanager
-def store_uri(mongodb_uri: str | None, data_dir: Path) -> Iterator[str]:
+def store_uri(mongodb_uri: str | None, data_dir: Path, *, supervise: bool = False) -> Iterator[str]:
     """The store to use: MONGODB_URI, else a running server's store, else our own embedded one."""
     if mongodb_uri:
         yield mongodb_uri
@@ -181,5 +247,5 @@ def store_uri(mongodb_uri: str | None, data_dir: Path) -> Iterator[str]:
     if address is not None:
         yield address.uri
         return
-    with EmbeddedStore(data_dir) as store:
+    with EmbeddedStore(data_dir, supervise=supervise) as store:
         yield store.uri

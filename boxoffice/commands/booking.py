@@ -8,6 +8,7 @@ gets back, byte for byte.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 from boxoffice.domain.inventory import (
     CONFIRMED,
     PENDING,
+    REJECTED,
     UNKNOWN_CATEGORY,
     UNKNOWN_SHOW,
     CancelBooking,
@@ -23,7 +25,7 @@ from boxoffice.domain.inventory import (
 )
 
 from .booking_queue import BookingQueues, Decided, InventoryNotOpen
-from .idempotency import IdempotencyKeys, StoredResponse, booking_id_for, fingerprint
+from .idempotency import IdempotencyKeys, KeyInFlight, fingerprint
 from .shows import ShowCatalog
 
 WaitForProjection = Callable[[int, float], Awaitable[bool]]
@@ -48,22 +50,30 @@ def status_url(booking_id: str) -> str:
     return f"/booking/tickets/status?booking_id={booking_id}"
 
 
+FindBooking = Callable[[str], Awaitable[dict[str, Any] | None]]
+
+
 class BookingService:
     def __init__(
         self,
         queues: BookingQueues,
         catalog: ShowCatalog,
         idempotency: IdempotencyKeys,
+        find_booking: FindBooking,
         wait_for_projection: WaitForProjection,
         wait_seconds: float,
     ) -> None:
         self._queues = queues
         self._catalog = catalog
         self._idempotency = idempotency
+        self._find_booking = find_booking
         self._wait_for_projection = wait_for_projection
         self._wait_seconds = wait_seconds
 
     async def book(self, command: BookTickets) -> Reply:
+        unknown = await self._unknown_offer(command)
+        if unknown is not None:
+            return _unknown(command, unknown)
         key = command.idempotency_key
         if key is None:
             return await self._book(command, uuid.uuid4().hex)
@@ -72,28 +82,30 @@ class BookingService:
             "category": command.category,
             "quantity": command.quantity,
         }
-        stored = await self._idempotency.claim(command.user_id, key, fingerprint(request))
-        if stored is not None:
-            return Reply(stored.status, stored.body)
+        claim = await self._idempotency.claim(command.user_id, key, fingerprint(request))
+        if not claim.first:
+            earlier = await self._find_booking(claim.booking_id)
+            if earlier is not None and earlier["status"] != PENDING:
+                return _reply_for(earlier)
+            if claim.lease_running:
+                raise KeyInFlight()
+            await self._idempotency.renew(command.user_id, key)
         try:
-            reply = await self._book(command, booking_id_for(command.user_id, key))
-        except BaseException:
-            await self._idempotency.release(command.user_id, key)
+            return await self._book(command, claim.booking_id)
+        except Exception:
+            with contextlib.suppress(Exception):
+                await self._idempotency.release(command.user_id, key)
             raise
-        if reply.status == 202:
-            await self._idempotency.release(command.user_id, key)
-        else:
-            await self._idempotency.complete(
-                command.user_id, key, StoredResponse(reply.status, reply.body)
-            )
-        return reply
 
-    async def _book(self, command: BookTickets, booking_id: str) -> Reply:
+    async def _unknown_offer(self, command: BookTickets) -> str | None:
         show = await self._catalog.get(command.show_id)
         if show is None:
-            return _unknown(command, UNKNOWN_SHOW)
+            return UNKNOWN_SHOW
         if command.category not in {c["code"] for c in show.categories}:
-            return _unknown(command, UNKNOWN_CATEGORY)
+            return UNKNOWN_CATEGORY
+        return None
+
+    async def _book(self, command: BookTickets, booking_id: str) -> Reply:
         request = RequestBooking(
             booking_id, command.show_id, command.category, command.user_id, command.quantity
         )
@@ -103,19 +115,15 @@ class BookingService:
             )
         except InventoryNotOpen:
             return _unknown(command, UNKNOWN_CATEGORY)
-        summary = {
+        booking = {
             "booking_id": booking_id,
             "show_id": command.show_id,
             "category": command.category,
             "quantity": command.quantity,
         }
         if decided is None:
-            return Reply(202, {**summary, "status": PENDING, "status_url": status_url(booking_id)})
-        if decided.status == CONFIRMED:
-            return Reply(
-                201, {**summary, "status": CONFIRMED, "status_url": status_url(booking_id)}
-            )
-        return Reply(409, {**summary, "status": decided.status, "reason": decided.reason})
+            return Reply(202, {**booking, "status": PENDING, "status_url": status_url(booking_id)})
+        return _reply_for({**booking, "status": decided.status, "reason": decided.reason})
 
     async def cancel(self, booking: dict[str, Any], user_id: str, as_admin: bool) -> Decided | None:
         """Cancel a booking found in the read model; None when the decision is still pending."""
@@ -131,9 +139,27 @@ class BookingService:
         try:
             decided = await asyncio.wait_for(asyncio.shield(reply), self._wait_seconds)
         except TimeoutError:
-            return None
+            if not self._queues.being_written(reply):
+                return None
+            # Its append is under way, so the store is what is slow: a 202 could announce a
+            # booking whose batch then fails.  The worker's verdict comes within its retry bound.
+            decided = await asyncio.shield(reply)
         await self._wait_for_projection(decided.position, max(0.05, deadline - loop.time()))
         return decided
+
+
+def _reply_for(booking: dict[str, Any]) -> Reply:
+    """The answer to a decided booking: the same decision always renders the same reply.
+
+    A booking confirmed then cancelled was answered 201 when it was made, so a
+    retry of that request still gets 201.
+    """
+    summary = {key: booking[key] for key in ("booking_id", "show_id", "category", "quantity")}
+    if booking["status"] == REJECTED:
+        return Reply(409, {**summary, "status": REJECTED, "reason": booking["reason"]})
+    return Reply(
+        201, {**summary, "status": CONFIRMED, "status_url": status_url(summary["booking_id"])}
+    )
 
 
 def _unknown(command: BookTickets, reason: str) -> Reply:

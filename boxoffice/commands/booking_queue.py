@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ from boxoffice.eventstore.model import new_id
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60.0
-STORE_RETRIES = 3
+STORE_RETRY_SECONDS = 4.0
 STORE_RETRY_DELAY = 0.2
 MAX_REDECIDE = 100
 
@@ -66,6 +67,7 @@ class InventoryWorker:
         self.batch_max = batch_max
         self.queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self.state = Inventory()
+        self.settling: frozenset[asyncio.Future[Decided]] = frozenset()
         self._store = store
 
     async def run(self) -> None:
@@ -91,6 +93,7 @@ class InventoryWorker:
 
     async def _settle(self, batch: list[_Pending]) -> None:
         failure: Exception = StoreUnavailable("interrupted before the decision was durable")
+        self.settling = frozenset(p.reply for p in batch)
         try:
             await self._decide_and_append(batch)
         except Exception as error:  # the worker must outlive any one batch
@@ -98,6 +101,7 @@ class InventoryWorker:
                 log.exception("booking batch on %s failed", self.stream)
             failure = error
         finally:
+            self.settling = frozenset()
             for pending in batch:
                 if not pending.reply.done():
                     pending.reply.set_exception(failure)
@@ -107,10 +111,17 @@ class InventoryWorker:
         fold((from_stored(e.type, e.data) for e in tail), self.state)
 
     async def _decide_and_append(self, batch: list[_Pending]) -> None:
-        await self._catch_up()
+        """Decide on the state as this worker knows it; read the tail only when that proves stale.
+
+        Usually this process is the only writer of the stream, so the state is
+        current and the append's version check is the only round trip.  A fresh
+        worker knows nothing yet, so it loads the stream before its first decision.
+        """
         for _ in range(MAX_REDECIDE):
             if not self.state.opened:
-                raise InventoryNotOpen(self.stream)
+                await self._catch_up()
+                if not self.state.opened:
+                    raise InventoryNotOpen(self.stream)
             outcome = decide_each(self.state, [p.command for p in batch])
             position = await self._store.head_position() if not outcome.events else 0
             if outcome.events:
@@ -129,21 +140,27 @@ class InventoryWorker:
         raise StoreUnavailable(f"{self.stream}: too much contention, gave up deciding")
 
     async def _append(self, events: list[Event]) -> int:
+        """One commit, retried with the same commit id for at most STORE_RETRY_SECONDS.
+
+        A time bound, not a count of attempts: against a frozen store one
+        attempt lasts until the driver notices (a heartbeat plus its timeout),
+        and the callers of the batch wait for this verdict (see BookingService).
+        """
         stored = [NewEvent(type=type(e).__name__, data=e.to_data()) for e in events]
         commit_id = new_id()
-        for attempt in range(STORE_RETRIES):
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + STORE_RETRY_SECONDS
+        for attempt in itertools.count(1):
             try:
                 result = await self._store.append(
                     self.stream, stored, self.state.version, commit_id=commit_id
                 )
                 return result.last_position
             except StoreUnavailable:
-                if attempt == STORE_RETRIES - 1:
-                    self.state = (
-                        Inventory()
-                    )  # unknown whether it landed: reload before deciding again
+                if loop.time() + STORE_RETRY_DELAY * attempt >= give_up:
+                    self.state = Inventory()  # unknown whether it landed: reload before deciding
                     raise
-                await asyncio.sleep(STORE_RETRY_DELAY * (attempt + 1))
+                await asyncio.sleep(STORE_RETRY_DELAY * attempt)
         raise AssertionError("unreachable")
 
     def _decided(self, booking_id: str, position: int) -> Decided:
@@ -169,6 +186,10 @@ class BookingQueues:
         reply: asyncio.Future[Decided] = asyncio.get_running_loop().create_future()
         worker.queue.put_nowait(_Pending(command, reply))
         return reply
+
+    def being_written(self, reply: asyncio.Future[Decided]) -> bool:
+        """True while the batch holding ``reply`` is past the queue: being decided and appended."""
+        return any(reply in worker.settling for worker, _ in self._workers.values())
 
     def _worker(self, stream: str) -> InventoryWorker:
         entry = self._workers.get(stream)

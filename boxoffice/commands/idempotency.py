@@ -1,14 +1,18 @@
-"""Idempotency-Key records: replay a finished response, refuse a different body or a twin in flight.
+"""Idempotency-Key claims: one per (user, key), kept at least 24 hours.
 
-A key is scoped to its user and kept for at least 24 hours.  The record only
-remembers *responses*; what makes a retried booking safe is that its booking
-id is derived from (user, key), so the inventory recognises a booking it has
-already decided even if this record was lost (a crash between the append and
-``complete``).  A claim whose holder died is taken over once its lease runs out.
+A claim records the request's fingerprint and the booking id it was given.
+It is the only write a keyed request adds, and concurrent claims share one
+``insert_many`` (group commit).  There is no "response" record: the booking id
+makes the inventory recognise a retried booking it has already decided, and
+the reply is a pure function of that decision, so a retry re-renders exactly
+the response the first request got.  While the first request is undecided and
+its lease runs, a twin is told it is in flight; after the lease (its holder
+crashed, or answered 202 or 503), a retry simply submits the same booking id
+again, which is harmless.
 
 Times the code compares are epoch milliseconds: nx-27017 turns a datetime
-written by ``$set`` into a string.  ``expires_at`` (a date) exists only for
-MongoDB's TTL index, which purges old records on a real server.
+written by ``$set`` into a string.  ``expires_at`` (a date, set on insert)
+exists only for MongoDB's TTL index, which purges old claims on a real server.
 """
 
 from __future__ import annotations
@@ -23,15 +27,19 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
+
+from .group_commit import GroupCommit
 
 KEEP_FOR_MS = 24 * 3600 * 1000
-LEASE_MS = 30 * 1000
+DUPLICATE_KEY = 11000
 _NAMESPACE = uuid.UUID("6f1c2d0e-8b4a-4a51-9a59-5c0d7e2b9f11")
+
+Document = dict[str, Any]
 
 
 class KeyInFlight(Exception):
-    """The first request with this key has not finished yet."""
+    """The first request with this key has not been decided yet."""
 
 
 class KeyReusedWithAnotherBody(Exception):
@@ -39,13 +47,11 @@ class KeyReusedWithAnotherBody(Exception):
 
 
 @dataclass(frozen=True)
-class StoredResponse:
-    status: int
-    body: dict[str, Any]
-
-
-def booking_id_for(user_id: str, key: str) -> str:
-    return uuid.uuid5(_NAMESPACE, f"{user_id}\n{key}").hex
+class Claim:
+    booking_id: str
+    first: bool
+    """True when this request made the claim; False for a retry or a twin."""
+    lease_running: bool
 
 
 def fingerprint(payload: Mapping[str, Any]) -> str:
@@ -53,77 +59,80 @@ def fingerprint(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _millis(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
 def _record_id(user_id: str, key: str) -> str:
     return hashlib.sha256(f"{user_id}\n{key}".encode()).hexdigest()
 
 
+def _now_ms() -> int:
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
 class IdempotencyKeys:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+    def __init__(self, collection: AsyncCollection[Document], lease_seconds: float) -> None:
         self._records = collection
+        self._lease_ms = int(lease_seconds * 1000)
+        self._inserts: GroupCommit[Document, bool] = GroupCommit(self._insert_many)
 
     async def ensure_indexes(self) -> None:
-        # Real MongoDB purges expired records; the code below never trusts one that has expired.
         await self._records.create_index(
             [("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry"
         )
 
-    async def claim(
-        self, user_id: str, key: str, request_fingerprint: str
-    ) -> StoredResponse | None:
-        """None when the caller now owns the request; the stored response when it already ran."""
+    async def claim(self, user_id: str, key: str, request_fingerprint: str) -> Claim:
+        """Claim the key for this request, or describe the claim already made."""
         record_id = _record_id(user_id, key)
         while True:
-            moment = datetime.now(UTC)
-            now = _millis(moment)
-            fresh = {
-                "_id": record_id,
-                "fingerprint": request_fingerprint,
-                "state": "in_flight",
-                "lease_until": now + LEASE_MS,
-                "expires": now + KEEP_FOR_MS,
-                "expires_at": moment + timedelta(milliseconds=KEEP_FOR_MS),
-            }
-            try:
-                await self._records.insert_one(fresh)
-                return None
-            except DuplicateKeyError:
-                existing = await self._records.find_one({"_id": record_id})
+            now = _now_ms()
+            fresh = self._fresh(record_id, request_fingerprint, now)
+            if await self._inserts.submit(fresh):
+                return Claim(fresh["booking_id"], first=True, lease_running=True)
+            existing = await self._records.find_one({"_id": record_id})
             if existing is None:
                 continue
             if existing["expires"] <= now:
-                if await self._swap(existing, {k: v for k, v in fresh.items() if k != "_id"}):
-                    return None
+                replaced = await self._records.replace_one(
+                    {"_id": record_id, "expires": existing["expires"]}, fresh
+                )
+                if replaced.modified_count == 1:
+                    return Claim(fresh["booking_id"], first=True, lease_running=True)
                 continue
             if existing["fingerprint"] != request_fingerprint:
                 raise KeyReusedWithAnotherBody()
-            if existing["state"] == "done":
-                return StoredResponse(existing["status"], existing["body"])
-            if existing["lease_until"] > now:
-                raise KeyInFlight()
-            if await self._swap(existing, {"lease_until": now + LEASE_MS}):
-                return None
+            return Claim(
+                existing["booking_id"], first=False, lease_running=existing["lease_until"] > now
+            )
 
-    async def _swap(self, seen: Mapping[str, Any], changes: Mapping[str, Any]) -> bool:
-        """Compare-and-set on the lease: of several takers, exactly one wins."""
-        result = await self._records.update_one(
-            {"_id": seen["_id"], "lease_until": seen["lease_until"], "state": seen["state"]},
-            {"$set": dict(changes)},
-        )
-        return result.modified_count == 1
+    def _fresh(self, record_id: str, request_fingerprint: str, now: int) -> Document:
+        """A new claim; its booking id is unique to this claim, so a key reused a day later books anew."""
+        return {
+            "_id": record_id,
+            "fingerprint": request_fingerprint,
+            "booking_id": uuid.uuid5(_NAMESPACE, f"{record_id}\n{now}").hex,
+            "lease_until": now + self._lease_ms,
+            "expires": now + KEEP_FOR_MS,
+            "expires_at": datetime.now(UTC) + timedelta(milliseconds=KEEP_FOR_MS),
+        }
 
-    async def complete(self, user_id: str, key: str, response: StoredResponse) -> None:
+    async def _insert_many(self, docs: list[Document]) -> list[bool]:
+        """Insert a batch of claims; False for each whose key was already claimed."""
+        try:
+            await self._records.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error["code"] != DUPLICATE_KEY for error in errors):
+                raise
+            taken = {error["index"] for error in errors}
+            return [i not in taken for i in range(len(docs))]
+        return [True] * len(docs)
+
+    async def renew(self, user_id: str, key: str) -> None:
+        """A retry takes over a claim whose lease ran out."""
         await self._records.update_one(
-            {"_id": _record_id(user_id, key)},
-            {"$set": {"state": "done", "status": response.status, "body": response.body}},
+            {"_id": _record_id(user_id, key)}, {"$set": {"lease_until": _now_ms() + self._lease_ms}}
         )
 
     async def release(self, user_id: str, key: str) -> None:
-        """Give the claim up (no final answer yet): the next retry takes it over at once."""
+        """End the lease early (the request failed undecided): the next retry goes ahead at once."""
         await self._records.update_one(
-            {"_id": _record_id(user_id, key), "state": "in_flight"},
-            {"$set": {"lease_until": 0}},
+            {"_id": _record_id(user_id, key)}, {"$set": {"lease_until": 0}}
         )

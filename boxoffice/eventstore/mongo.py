@@ -17,6 +17,15 @@ safe under any concurrency:
   A slow writer that loses its slot retries at the new head; it can never land
   below a position a reader has already passed.  This is "serialise position
   assignment with the commit" with the unique index as the serialisation point.
+
+How it reads: only point lookups and ``$in`` on ``_id``, and equality on a
+single-field index, with no server-side sort.  On nx-27017 a range or a sort
+loads and decodes every matching document in Python (hundreds of ms on a few
+thousand commits), while ``_id`` lookups stay at a millisecond.  The log is
+walked as the chain it is: the commit after the one at position p starts at
+p + n.  The head is found from a hint (the highest known end, kept with
+``$max`` in the background) by following the chain forward; the hint may lag,
+never lead, so it only saves steps and never decides anything.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -50,9 +59,9 @@ from .model import (
 
 Document = dict[str, Any]
 STREAM_HEAD_CACHE = 50_000
-# Sorted reads always carry a range filter: nx-27017 sorts integers as text
-# when the filter is empty (see tests/integration/test_mongo_features.py).
-ALL_COMMITS: Document = {"_id": {"$gte": 1}}
+BOUNDARY_CACHE = 50_000
+HEAD_HINT_DELAY = 0.05
+MIN_WINDOW, MAX_WINDOW, COMMITS_PER_PROBE = 64, 20_000, 50
 
 
 def _now() -> datetime:
@@ -65,8 +74,12 @@ class MongoEventStore:
 
     def __init__(self, database: AsyncDatabase[Document], collection: str = "events") -> None:
         self.commits: AsyncCollection[Document] = database[collection]
+        self._head_hint: AsyncCollection[Document] = database[f"{collection}_head"]
         self._stream_heads: OrderedDict[str, tuple[int, str]] = OrderedDict()
+        self._boundaries: OrderedDict[int, None] = OrderedDict()
         self._next_position: int | None = None
+        self._hint_target = 0
+        self._hint_writer: asyncio.Task[None] | None = None
         self._claim = asyncio.Lock()
         self._appended = asyncio.Event()
 
@@ -77,6 +90,8 @@ class MongoEventStore:
                 [("stream", ASCENDING), ("v", ASCENDING)], unique=True, name="stream_version"
             )
             await self.commits.create_index([("cid", ASCENDING)], unique=True, name="commit_id")
+            # Stream reads query this single-field index: nx-27017 does not use the compound one.
+            await self.commits.create_index([("stream", ASCENDING)], name="stream")
         except PyMongoError as exc:
             raise StoreUnavailable(f"cannot create event store indexes: {exc}") from None
 
@@ -135,6 +150,8 @@ class MongoEventStore:
                         return "stream_taken"
                     continue
                 self._next_position = doc["_id"] + doc["n"]
+                self._remember_boundary(self._next_position)
+                self._advance_hint(self._next_position)
                 self._remember_head(doc["stream"], doc["v"] + doc["n"] - 1, doc["h"])
                 self._notify()
                 return commit_result(doc, duplicate=False)
@@ -144,9 +161,87 @@ class MongoEventStore:
 
     async def _head_end(self) -> int:
         if self._next_position is None:
-            last = await self.commits.find_one(ALL_COMMITS, {"n": 1}, sort=[("_id", DESCENDING)])
-            self._next_position = last["_id"] + last["n"] if last else 1
+            self._next_position = await self._end_of_chain(await self._hinted_start())
         return self._next_position - 1
+
+    async def _hinted_start(self) -> int:
+        hint = await self._head_hint.find_one({"_id": "log"})
+        return max(int(hint["next"]) if hint else 1, self._next_position or 1)
+
+    async def _end_of_chain(self, start: int) -> int:
+        """The position after the last commit, following the chain from a commit boundary."""
+        end = start
+        async for doc in self._chain(start, {"n": 1}):
+            end = doc["_id"] + doc["n"]
+        return end
+
+    async def _chain(
+        self, start: int, projection: Document | None = None
+    ) -> AsyncIterator[Document]:
+        """The commits from the one starting at ``start``, each followed by the next, to the end.
+
+        Each probe asks for every id in a window of positions at once; the
+        window grows with the commits' size so a probe returns about
+        COMMITS_PER_PROBE of them.  The walk stops at the first position with
+        no commit: an event never becomes visible before the ones below it.
+        """
+        expected, window = start, MIN_WINDOW
+        while True:
+            ids = list(range(expected, expected + window))
+            found = {
+                doc["_id"]: doc
+                async for doc in self.commits.find({"_id": {"$in": ids}}, projection)
+            }
+            first, walked = expected, 0
+            while expected in found:
+                doc = found.pop(expected)
+                expected = doc["_id"] + doc["n"]
+                walked += 1
+                self._remember_boundary(expected)
+                yield doc
+            if walked == 0:
+                return
+            average_size = (expected - first) // walked
+            window = min(MAX_WINDOW, max(MIN_WINDOW, average_size * COMMITS_PER_PROBE))
+
+    def _remember_boundary(self, position: int) -> None:
+        self._boundaries[position] = None
+        self._boundaries.move_to_end(position)
+        while len(self._boundaries) > BOUNDARY_CACHE:
+            self._boundaries.popitem(last=False)
+
+    def _advance_hint(self, next_position: int) -> None:
+        self._hint_target = max(self._hint_target, next_position)
+        if self._hint_writer is None or self._hint_writer.done():
+            self._hint_writer = asyncio.create_task(self._write_hint())
+
+    async def _write_hint(self) -> None:
+        """Record the highest end this process committed, coalescing a burst into one write."""
+        written = 0
+        while written < self._hint_target:
+            await asyncio.sleep(HEAD_HINT_DELAY)
+            target = self._hint_target
+            try:
+                await self._head_hint.update_one(
+                    {"_id": "log"}, {"$max": {"next": target}}, upsert=True
+                )
+            except PyMongoError:
+                return  # advisory only: the next append tries again
+            written = target
+
+    async def _commit_containing(self, position: int) -> int | None:
+        """Where the commit holding ``position`` starts, or None past the end of the log."""
+        if await self.commits.find_one({"_id": position}, {"_id": 1}):
+            return position
+        if position in self._boundaries:
+            return None  # a known commit boundary with no commit after it yet: the end
+        earliest = max(1, position - MAX_EVENTS_PER_APPEND + 1)
+        ids = list(range(earliest, position))
+        starts = [doc async for doc in self.commits.find({"_id": {"$in": ids}}, {"n": 1})]
+        holder = max(starts, key=lambda doc: int(doc["_id"]), default=None)
+        if holder is not None and holder["_id"] + holder["n"] > position:
+            return int(holder["_id"])
+        return None
 
     async def _base_of(self, stream: str, expected: ExpectedVersion) -> tuple[int, str]:
         """(version, hash) of the commit end this append builds on, or WrongExpectedVersion."""
@@ -157,11 +252,11 @@ class MongoEventStore:
         known = self._stream_heads.get(stream)
         if known is not None and (expected is StreamState.ANY or known[0] == expected):
             return known
-        versions = {"$lte": expected} if isinstance(expected, int) else {"$gte": 1}
-        query: Document = {"stream": stream, "v": versions}
-        last = await self.commits.find_one(
-            query, {"v": 1, "n": 1, "h": 1}, sort=[("v", DESCENDING)]
-        )
+        query: Document = {"stream": stream}
+        if isinstance(expected, int):
+            query["v"] = {"$lte": expected, "$gte": max(1, expected - MAX_EVENTS_PER_APPEND + 1)}
+        candidates = [doc async for doc in self.commits.find(query, {"v": 1, "n": 1, "h": 1})]
+        last = max(candidates, key=lambda doc: int(doc["v"]), default=None)
         if last is None:
             if expected is StreamState.ANY:
                 return 0, GENESIS
@@ -187,43 +282,36 @@ class MongoEventStore:
         try:
             start = 1
             if from_version > 1:
-                holder = await self.commits.find_one(
-                    {"stream": stream, "v": {"$lte": from_version}},
-                    {"v": 1},
-                    sort=[("v", DESCENDING)],
-                )
-                start = holder["v"] if holder else 1
-            events: list[RecordedEvent] = []
-            last: Document | None = None
-            async for doc in self.commits.find({"stream": stream, "v": {"$gte": start}}).sort(
-                "v", ASCENDING
-            ):
-                events.extend(e for e in decode_commit(doc) if e.version >= from_version)
-                last = doc
+                near = {
+                    "$lte": from_version,
+                    "$gte": max(1, from_version - MAX_EVENTS_PER_APPEND + 1),
+                }
+                holders = [
+                    d async for d in self.commits.find({"stream": stream, "v": near}, {"v": 1})
+                ]
+                start = max((int(d["v"]) for d in holders), default=1)
+            docs = [d async for d in self.commits.find({"stream": stream, "v": {"$gte": start}})]
         except PyMongoError as exc:
             raise StoreUnavailable(f"reading {stream!r} failed: {exc}") from None
-        if last is not None:
+        docs.sort(key=lambda doc: int(doc["v"]))
+        if docs:
+            last = docs[-1]
             self._remember_head(stream, last["v"] + last["n"] - 1, last["h"])
-        return events
+        return [e for doc in docs for e in decode_commit(doc) if e.version >= from_version]
 
     async def read_all(
         self, after: int = 0, limit: int | None = None
     ) -> AsyncIterator[RecordedEvent]:
         remaining = limit if limit is not None else -1
         try:
-            holder = await self.commits.find_one(
-                {"_id": {"$lte": after + 1}}, {"_id": 1}, sort=[("_id", DESCENDING)]
-            )
-            start = holder["_id"] if holder else 1
-            cursor = (
-                self.commits.find({"_id": {"$gte": start}}).sort("_id", ASCENDING).batch_size(200)
-            )
-            async for doc in cursor:
+            start = await self._commit_containing(after + 1)
+            if start is None:
+                return
+            async for doc in self._chain(start):
                 for event in decode_commit(doc):
                     if event.position <= after:
                         continue
                     if remaining == 0:
-                        await cursor.close()
                         return
                     remaining -= 1
                     yield event
@@ -232,10 +320,9 @@ class MongoEventStore:
 
     async def head_position(self) -> int:
         try:
-            last = await self.commits.find_one(ALL_COMMITS, {"n": 1}, sort=[("_id", DESCENDING)])
+            return await self._end_of_chain(await self._hinted_start()) - 1
         except PyMongoError as exc:
             raise StoreUnavailable(f"reading the log head failed: {exc}") from None
-        return int(last["_id"] + last["n"] - 1) if last else 0
 
     async def wait_for_events(self, after: int, max_wait: float) -> None:
         # Local appends wake waiters at once; other processes' appends are seen on the next poll.

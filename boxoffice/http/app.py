@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -13,6 +14,7 @@ from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.commands.shows import ShowCatalog
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.projections import queries
 from boxoffice.projections.app import projections_ctx
 from boxoffice.settings import Settings
 from boxoffice.store_health import CommandCounter, StoreHealth
@@ -48,13 +50,17 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
     """Booking queues close first on shutdown: queued bookings finish, nothing half-written."""
     settings = app[keys.SETTINGS]
     store = app[keys.EVENT_STORE]
-    idempotency = IdempotencyKeys(app[keys.DATABASE]["idempotency_keys"])
+    database = app[keys.DATABASE]
+    idempotency = IdempotencyKeys(
+        database["idempotency_keys"], lease_seconds=settings.booking_wait_seconds + 5
+    )
     await idempotency.ensure_indexes()
     queues = BookingQueues(store, settings.booking_batch_max)
     app[keys.BOOKINGS] = BookingService(
         queues,
         ShowCatalog(store),
         idempotency,
+        functools.partial(queries.get_booking, database),
         app[keys.PROJECTIONS].wait_for,
         settings.booking_wait_seconds,
     )

@@ -20,10 +20,18 @@ def _utc_instant(value: str) -> str:
         raise ValueError("must be an ISO 8601 date-time") from None
     if moment.tzinfo is None:
         raise ValueError("must carry a time zone, e.g. 2027-01-31T19:30:00Z")
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise ValueError("must be a time between the years 1 and 9999 in UTC") from None
+    return utc.isoformat().replace("+00:00", "Z")
 
 
-Instant = Annotated[str, Field(max_length=40), AfterValidator(_utc_instant)]
+Instant = Annotated[
+    str,
+    Field(max_length=40, json_schema_extra={"format": "date-time"}),
+    AfterValidator(_utc_instant),
+]
 
 
 class Strict(BaseModel):
@@ -38,11 +46,19 @@ class CategoryIn(Strict):
     capacity: Annotated[int, Field(ge=1, le=1_000_000)]
 
 
+def _distinct_codes(categories: list[CategoryIn]) -> list[CategoryIn]:
+    if len({c.code for c in categories}) != len(categories):
+        raise ValueError("category codes must be distinct")
+    return categories
+
+
 class CreateShowIn(Strict):
     title: Text
     venue: Text
     starts_at: Instant
-    categories: Annotated[list[CategoryIn], Field(min_length=1, max_length=50)]
+    categories: Annotated[
+        list[CategoryIn], Field(min_length=1, max_length=50), AfterValidator(_distinct_codes)
+    ]
     per_user_limit: Annotated[int, Field(ge=1, le=10_000)] | None = None
 
 

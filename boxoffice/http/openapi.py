@@ -25,7 +25,24 @@ from aiohttp import web
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from boxoffice.settings import Settings
+
+from . import keys
+from .booking import MAX_IDEMPOTENCY_KEY
+from .booking_models import (
+    BookIn,
+    BookingListOut,
+    BookingOut,
+    BookingStatusOut,
+    CancelIn,
+    CreateShowIn,
+    OffersOut,
+    SearchQuery,
+    ShowOut,
+    StatusQuery,
+)
 from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
+from .request_log import HEADER as REQUEST_ID
 from .users import LoginIn, RegisteredOut, RegisterIn, TokenOut
 
 Schema = type[BaseModel] | dict[str, Any]
@@ -41,10 +58,12 @@ class Operation:
     body: Schema | None = None
     response: Schema | None = None
     query: Schema | None = None
-    headers: tuple[str, ...] = ()
+    headers: tuple[tuple[str, dict[str, Any]], ...] = ()
     auth: Literal["none", "user", "admin"] = "none"
     errors: tuple[int, ...] = ()
     media_type: str = "application/json"
+    location: bool = False
+    """The success (and a 202) carries ``Location``: where the created thing can be read."""
 
 
 def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -55,55 +74,23 @@ def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) ->
     }
 
 
-# Shapes from DESIGN.md's v1 table, until the booking models are plugged in here.
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
 _STR: dict[str, Any] = {"type": "string"}
 _INT: dict[str, Any] = {"type": "integer"}
-_TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
 _STATUS = {"type": "string", "enum": ["pending", "confirmed", "rejected", "cancelled"]}
-_CATEGORY = {"code": _STR, "name": _STR, "price": _STR, "currency": _STR, "capacity": _INT}
-_SHOW = {"title": _STR, "venue": _STR, "starts_at": _TIME}
-_BOOKING = {
-    "booking_id": _STR,
-    "status": _STATUS,
-    "show_id": _STR,
-    "category": _STR,
-    "quantity": _INT,
+CANCELLED = _object({"booking_id": _STR, "status": _STATUS}, {"status_url": _STR})
+BOOKING_STATUSES = {"oneOf": [_ref(BookingStatusOut), _ref(BookingListOut)]}
+# Models only reached through a hand-written schema (``_ref``) above.
+REFERENCED: tuple[type[BaseModel], ...] = (BookingStatusOut, BookingListOut)
+IDEMPOTENCY_KEY = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_IDEMPOTENCY_KEY,
+    "description": "Printable characters; a retry with the same key returns the stored reply.",
 }
-CREATE_SHOW = _object(
-    {**_SHOW, "categories": {"type": "array", "items": _object(_CATEGORY)}},
-    {"per_user_limit": _INT},
-)
-SHOW = _object(
-    {
-        "show_id": _STR,
-        **_SHOW,
-        "categories": {"type": "array", "items": _object({**_CATEGORY, "available": _INT})},
-    },
-    {"per_user_limit": _INT},
-)
-OFFER = _object({"show_id": _STR, **_SHOW, "category": _STR, **_CATEGORY, "available": _INT})
-OFFERS = _object({"items": {"type": "array", "items": OFFER}, "next_cursor": _STR})
-SEARCH = _object(
-    {},
-    {
-        "show_id": _STR,
-        "q": _STR,
-        "from": _TIME,
-        "to": _TIME,
-        "available_only": {"type": "boolean"},
-        "limit": _INT,
-        "cursor": _STR,
-    },
-)
-BOOK = _object({"show_id": _STR, "category": _STR, "quantity": _INT})
-BOOKING = _object(_BOOKING, {"reason": _STR, "status_url": _STR})
-BOOKING_STATUS = _object({**_BOOKING, "created_at": _TIME, "updated_at": _TIME}, {"reason": _STR})
-BOOKING_STATUSES = {
-    "oneOf": [BOOKING_STATUS, _object({"items": {"type": "array", "items": BOOKING_STATUS}})]
-}
-STATUS_QUERY = _object({}, {"booking_id": _STR})
-CANCEL = _object({"booking_id": _STR})
-CANCELLED = _object({"booking_id": _STR, "status": _STATUS})
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/health", "Liveness", response=_object({"status": _STR})),
@@ -119,27 +106,29 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(401, 429),
     ),
     Operation(
-        "POST", "/shows", "Create a show", status=201, body=CREATE_SHOW, response=SHOW,
-        auth="admin",
+        "POST", "/shows", "Create a show", status=201, body=CreateShowIn, response=ShowOut,
+        auth="admin", location=True,
     ),
-    Operation("GET", "/shows/{show_id}", "A show with availability", response=SHOW, errors=(404,)),
     Operation(
-        "GET", "/booking/tickets", "Search available tickets", query=SEARCH, response=OFFERS,
-        errors=(422,),
+        "GET", "/shows/{show_id}", "A show with availability", response=ShowOut, errors=(404,)
+    ),
+    Operation(
+        "GET", "/booking/tickets", "Search available tickets", query=SearchQuery,
+        response=OffersOut, errors=(422,),
     ),
     Operation(
         "POST", "/booking/tickets/book", "Book tickets (201 confirmed, 202 pending)",
-        status=201, body=BOOK, response=BOOKING, headers=("Idempotency-Key",), auth="user",
-        errors=(202, 409, 429),
+        status=201, body=BookIn, response=BookingOut, headers=(("Idempotency-Key", IDEMPOTENCY_KEY),),
+        auth="user", errors=(202, 409, 429), location=True,
     ),
     Operation(
         "GET", "/booking/tickets/status",
         "A booking's status (booking_id), or all of mine ({items: [...]})",
-        query=STATUS_QUERY, response=BOOKING_STATUSES, auth="user", errors=(404, 422),
+        query=StatusQuery, response=BOOKING_STATUSES, auth="user", errors=(404, 422),
     ),
     Operation(
-        "POST", "/booking/tickets/cancel", "Cancel a booking", body=CANCEL, response=CANCELLED,
-        auth="user", errors=(202, 404, 409),
+        "POST", "/booking/tickets/cancel", "Cancel a booking", body=CancelIn,
+        response=CANCELLED, auth="user", errors=(202, 404, 409),
     ),
 )  # fmt: skip
 
@@ -166,7 +155,18 @@ def _models(operations: Iterable[Operation]) -> list[tuple[type[BaseModel], Json
             found[(op.body, "validation")] = None
         if isinstance(op.response, type):
             found[(op.response, "serialization")] = None
+    for model in REFERENCED:
+        found[(model, "serialization")] = None
     return list(found)
+
+
+def _query_value(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is absent or a string: ``X | None`` documents as ``X``."""
+    present = [s for s in schema.get("anyOf", ()) if s != {"type": "null"}]
+    if len(present) != 1:
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf" and (k, v) != ("default", None)}
+    return {**present[0], **rest}
 
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:
@@ -179,10 +179,18 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
         schema = op.query if isinstance(op.query, dict) else op.query.model_json_schema()
         required = set(schema.get("required", ()))
         query = [
-            {"name": name, "in": "query", "required": name in required, "schema": prop}
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": _query_value(prop),
+            }
             for name, prop in schema["properties"].items()
         ]
-    headers = [{"name": h, "in": "header", "required": False, "schema": _STR} for h in op.headers]
+    headers = [
+        {"name": name, "in": "header", "required": False, "schema": schema}
+        for name, schema in op.headers
+    ]
     return path + query + headers
 
 
@@ -197,6 +205,31 @@ def _errors(op: Operation) -> list[int]:
     return sorted(set(implied) | set(op.errors))
 
 
+def _header(required: bool, schema: dict[str, Any] = _STR) -> dict[str, Any]:
+    return {"required": required, "schema": schema}
+
+
+_SECONDS = {"type": "string", "pattern": "^[0-9]+$"}
+# Response headers by status, beyond X-Request-ID which every response carries.
+HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": _header(True)},
+    429: {
+        "Retry-After": _header(True, _SECONDS),
+        "RateLimit-Limit": _header(False, _SECONDS),
+        "RateLimit-Remaining": _header(False, _SECONDS),
+        "RateLimit-Reset": _header(False, _SECONDS),
+    },
+    503: {"Retry-After": _header(False, _SECONDS)},
+}
+
+
+def _headers(op: Operation, status: int) -> dict[str, Any]:
+    headers = {REQUEST_ID: _header(True), **HEADERS.get(status, {})}
+    if op.location and status in (op.status, 202):
+        headers["Location"] = _header(True)
+    return headers
+
+
 def _responses(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success"}
     if op.response is not None:
@@ -207,12 +240,13 @@ def _responses(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     elif op.media_type != "application/json":
         success["content"] = {op.media_type: {"schema": _STR}}
     problem = {"content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": REF.format(model="Problem")}}}}
-    responses = {str(op.status): success}
+    responses = {str(op.status): {**success, "headers": _headers(op, op.status)}}
     for status in _errors(op):
         if status < 400:
-            responses[str(status)] = {"description": "Accepted, not decided yet", **success}
+            described = {"description": "Accepted, not decided yet", **success}
         else:
-            responses[str(status)] = {"description": HTTPStatus(status).phrase, **problem}
+            described = {"description": HTTPStatus(status).phrase, **problem}
+        responses[str(status)] = {**described, "headers": _headers(op, status)}
     return responses
 
 
@@ -232,18 +266,32 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     return document
 
 
+def _with_settings(definitions: dict[str, Any], max_quantity: int) -> dict[str, Any]:
+    """Limits that come from the configuration rather than from a model."""
+    book = definitions["BookIn"]
+    quantity = {**book["properties"]["quantity"], "maximum": max_quantity}
+    return {
+        **definitions,
+        "BookIn": {**book, "properties": {**book["properties"], "quantity": quantity}},
+    }
+
+
+DEFAULT_MAX_QUANTITY: int = Settings.model_fields["max_quantity"].default
+
+
 @functools.cache
-def openapi_document() -> dict[str, Any]:
+def openapi_document(max_quantity: int = DEFAULT_MAX_QUANTITY) -> dict[str, Any]:
     refs, definitions = models_json_schema(_models(OPERATIONS), ref_template=REF)
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
+    schemas = _with_settings(definitions.get("$defs", {}), max_quantity)
     return {
         "openapi": "3.1.0",
         "info": {"title": "boxoffice", "version": "1"},
         "paths": paths,
         "components": {
-            "schemas": {**definitions.get("$defs", {}), "Problem": PROBLEM},
+            "schemas": {**schemas, "Problem": PROBLEM},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },
@@ -252,4 +300,4 @@ def openapi_document() -> dict[str, Any]:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(openapi_document())
+    return web.json_response(openapi_document(request.app[keys.SETTINGS].max_quantity))

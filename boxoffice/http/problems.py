@@ -18,6 +18,7 @@ from pymongo.errors import ConnectionFailure
 
 from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
 from boxoffice.eventstore import StoreUnavailable
+from boxoffice.projections.cursors import InvalidCursor
 
 from . import keys
 
@@ -107,6 +108,13 @@ def _from_domain(exc: Exception) -> Problem | None:
             )
         case UnknownBooking():
             return Problem(404, "Booking not found", "No booking with this id is visible to you.")
+        case InvalidCursor():
+            return Problem(
+                422,
+                "Invalid request",
+                "The request has invalid fields.",
+                errors=[{"field": "cursor", "message": "is not a cursor this service issued"}],
+            )
         case StoreUnavailable() | ConnectionFailure():
             log.warning("store unavailable: %s", exc)
             return store_unavailable()

@@ -32,7 +32,7 @@ _BOOLEANS = {"true": True, "false": False}
 class StrictModel(BaseModel):
     """Base of every request model: strict types, unknown fields rejected, immutable."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
 def _email(value: str) -> str:
@@ -87,6 +87,12 @@ def _reject_infinities(constant: str) -> None:
     raise ValueError(f"{constant} is not JSON")
 
 
+def _number(text: str) -> int | float:
+    """``2.0`` and ``2e0`` are the integer 2 in JSON (and JSON Schema); ``2.5`` stays a float."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 async def parse_body(request: web.Request, model: type[M]) -> M:
     """A JSON object body as ``model``: 415, 413, 400 or 422 problems otherwise."""
     if request.content_type not in JSON_TYPES:
@@ -96,9 +102,13 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         raise Problem(413, "Content Too Large", f"The body exceeds {limit} bytes.")
     raw = await request.read()
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_infinities)
+        data = json.loads(
+            raw.decode("utf-8"), parse_constant=_reject_infinities, parse_float=_number
+        )
     except ValueError:
         raise Problem(400, "Bad Request", "The body is not valid UTF-8 JSON.") from None
+    except RecursionError:
+        raise Problem(400, "Bad Request", "The body nests arrays or objects too deeply.") from None
     if not isinstance(data, dict):
         raise Problem(400, "Bad Request", "The body must be a JSON object.")
     return _validated(model, data)

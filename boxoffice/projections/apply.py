@@ -1,14 +1,25 @@
-"""Applying a batch of events to one read-model collection in one round trip."""
+"""Applying a batch of events to one read-model collection: one write per touched document.
+
+The batch's writes are folded per document (``coalesce``) and sent in one
+ordered bulk write.  The bulk's counts say whether every folded write took
+effect (each creation inserted, each update matched).  When one did not, a
+document had already seen part of the batch (a redelivery, another runner, a
+rebuild overlapping the live runner): the documents' applied versions are read
+back and the writes they still lack are sent one by one, each guarded by its
+own version as before, so the outcome never depends on who got there first.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.results import BulkWriteResult
 
 from boxoffice.domain.events import from_stored
 from boxoffice.eventstore import RecordedEvent
 
+from .coalesce import coalesce
 from .model import Document, ReadModel, Write
 
 
@@ -24,8 +35,42 @@ def writes_for(model: ReadModel, events: Sequence[RecordedEvent]) -> list[Write]
 async def apply_batch(
     collection: AsyncCollection[Document], model: ReadModel, events: Sequence[RecordedEvent]
 ) -> None:
-    """One ordered bulk write: a document's updates must land in stream-version order,
+    """Ordered bulk writes: a document's writes must land in stream-version order,
     or a version guard would drop the earlier one."""
     writes = writes_for(model, events)
-    if writes:
+    if not writes:
+        return
+    folded = coalesce(writes)
+    if folded is None:
         await collection.bulk_write(writes, ordered=True)
+        return
+    result = await collection.bulk_write(folded, ordered=True)
+    if not all_took_effect(result, folded):
+        await apply_missing(collection, writes)
+
+
+def all_took_effect(result: BulkWriteResult, folded: Sequence[Write]) -> bool:
+    creations = sum(write.creates for write in folded)
+    return result.upserted_count == creations and result.matched_count == len(folded) - creations
+
+
+async def apply_missing(collection: AsyncCollection[Document], writes: Sequence[Write]) -> None:
+    """Send, one by one, the writes whose version their document has not reached."""
+    applied = await applied_versions(collection, writes)
+    missing = [write for write in writes if not reached(applied.get(write.doc_id), write)]
+    if missing:
+        await collection.bulk_write(missing, ordered=True)
+
+
+async def applied_versions(
+    collection: AsyncCollection[Document], writes: Sequence[Write]
+) -> dict[str, Document]:
+    """The version fields of every document ``writes`` touch, by ``_id``; absent ones left out."""
+    doc_ids = list(dict.fromkeys(write.doc_id for write in writes))
+    fields = dict.fromkeys({write.version_field for write in writes}, 1)
+    found = collection.find({"_id": {"$in": doc_ids}}, fields)
+    return {doc["_id"]: doc async for doc in found}
+
+
+def reached(versions: Document | None, write: Write) -> bool:
+    return versions is not None and versions.get(write.version_field, 0) >= write.version

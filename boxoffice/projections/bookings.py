@@ -30,6 +30,7 @@ def project_booking(recorded: RecordedEvent, event: Event) -> list[Write]:
             return [
                 created(
                     event.booking_id,
+                    VERSION,
                     {
                         "user_id": event.user_id,
                         "show_id": event.show_id,

@@ -24,4 +24,6 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
         raise InvalidCursor(cursor) from None
     if type(starts_us) is not int or not isinstance(offer_id, str):
         raise InvalidCursor(cursor)
+    if not -(2**63) <= starts_us < 2**63:  # beyond what BSON (and any stored time) holds
+        raise InvalidCursor(cursor)
     return starts_us, offer_id

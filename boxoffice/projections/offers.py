@@ -37,6 +37,7 @@ def project_offer(recorded: RecordedEvent, event: Event) -> list[Write]:
             return [
                 created(
                     offer_id(event.show_id, event.category),
+                    INVENTORY_VERSION,
                     {
                         "show_id": event.show_id,
                         "category": event.category,

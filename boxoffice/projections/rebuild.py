@@ -10,13 +10,14 @@ for every runner to notice, the old generations are dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from boxoffice.eventstore import EventStore
+from boxoffice.eventstore import EventStore, RecordedEvent
 
 from .apply import apply_batch
 from .checkpoints import save_checkpoint
@@ -65,18 +66,19 @@ async def rebuild(
     generations = [await prepare_next_generation(database, model) for model in models]
     head = await store.head_position()
     position = 0
-    while events := [e async for e in store.read_all(position, limit=BATCH_SIZE)]:
-        await asyncio.gather(
-            *(
-                apply_batch(database[following.collection], model, events)
-                for model, (_, following) in zip(models, generations, strict=True)
+    async with contextlib.aclosing(log_in_batches(store, BATCH_SIZE)) as batches:
+        async for events in batches:
+            await asyncio.gather(
+                *(
+                    apply_batch(database[following.collection], model, events)
+                    for model, (_, following) in zip(models, generations, strict=True)
+                )
             )
-        )
-        position = events[-1].position
-        if position >= head:
-            head = await store.head_position()
-        if progress is not None:
-            progress(position, max(head, position))
+            position = events[-1].position
+            if position >= head:
+                head = await store.head_position()
+            if progress is not None:
+                progress(position, max(head, position))
     for live, following in generations:
         await save_checkpoint(database, following.collection, position)
         await switch_generation(database, live, following)
@@ -85,3 +87,27 @@ async def rebuild(
     for _, following in generations:
         await drop_older_generations(database, following)
     return RebuildReport(tuple(model.name for model in models), position, elapsed)
+
+
+async def log_in_batches(store: EventStore, size: int) -> AsyncGenerator[list[RecordedEvent]]:
+    """The whole log in batches of ``size``, until a pass over the tail finds nothing new.
+
+    Each pass is ONE ``read_all`` cursor: reading batch by batch with
+    ``read_all(position, limit=size)`` starts a new sorted query every batch,
+    and on nx-27017 each costs time in proportion to the rest of the log, so
+    the whole rebuild grew with the square of the log's length.
+    """
+    position = 0
+    while True:
+        batch: list[RecordedEvent] = []
+        passed = position
+        async for event in store.read_all(position):
+            batch.append(event)
+            if len(batch) == size:
+                yield batch
+                position, batch = event.position, []
+        if batch:
+            yield batch
+            position = batch[-1].position
+        if position == passed:
+            return

@@ -19,6 +19,7 @@ def project_user(recorded: RecordedEvent, event: Event) -> list[Write]:
             return [
                 created(
                     event.user_id,
+                    VERSION,
                     {
                         "email": event.email,
                         "name": event.name,

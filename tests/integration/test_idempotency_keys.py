@@ -1,4 +1,4 @@
-"""Idempotency-Key records against the real store."""
+"""Idempotency-Key claims against the real store."""
 
 from __future__ import annotations
 
@@ -7,36 +7,24 @@ import asyncio
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from boxoffice.commands.idempotency import (
-    IdempotencyKeys,
-    KeyInFlight,
-    KeyReusedWithAnotherBody,
-    StoredResponse,
-    booking_id_for,
-)
+from boxoffice.commands.idempotency import IdempotencyKeys, KeyReusedWithAnotherBody
 
 
 @pytest.fixture
 async def keys(database: AsyncDatabase[dict]) -> IdempotencyKeys:
-    keys = IdempotencyKeys(database.idempotency)
+    keys = IdempotencyKeys(database.idempotency, lease_seconds=30)
     await keys.ensure_indexes()
     return keys
 
 
 async def test_the_first_claim_owns_the_request(keys: IdempotencyKeys) -> None:
-    assert await keys.claim("u1", "k1", "f") is None
+    assert (await keys.claim("u1", "k1", "f")).first
 
 
-async def test_a_twin_while_the_first_is_in_flight_is_refused(keys: IdempotencyKeys) -> None:
-    await keys.claim("u1", "k1", "f")
-    with pytest.raises(KeyInFlight):
-        await keys.claim("u1", "k1", "f")
-
-
-async def test_a_finished_request_replays_its_stored_response(keys: IdempotencyKeys) -> None:
-    await keys.claim("u1", "k1", "f")
-    await keys.complete("u1", "k1", StoredResponse(201, {"booking_id": "b"}))
-    assert await keys.claim("u1", "k1", "f") == StoredResponse(201, {"booking_id": "b"})
+async def test_a_retry_gets_the_same_booking_id_while_the_lease_runs(keys: IdempotencyKeys) -> None:
+    first = await keys.claim("u1", "k1", "f")
+    again = await keys.claim("u1", "k1", "f")
+    assert (again.first, again.lease_running, again.booking_id) == (False, True, first.booking_id)
 
 
 async def test_the_same_key_with_another_body_is_refused(keys: IdempotencyKeys) -> None:
@@ -46,37 +34,28 @@ async def test_the_same_key_with_another_body_is_refused(keys: IdempotencyKeys) 
 
 
 async def test_keys_are_scoped_to_their_user(keys: IdempotencyKeys) -> None:
-    await keys.claim("u1", "k1", "f")
-    assert await keys.claim("u2", "k1", "f") is None
-    assert booking_id_for("u1", "k1") != booking_id_for("u2", "k1")
+    mine = await keys.claim("u1", "k1", "f")
+    theirs = await keys.claim("u2", "k1", "f")
+    assert theirs.first and theirs.booking_id != mine.booking_id
 
 
-async def test_a_released_claim_is_taken_over_by_the_retry(keys: IdempotencyKeys) -> None:
+async def test_a_released_claim_lets_the_retry_go_ahead(keys: IdempotencyKeys) -> None:
     await keys.claim("u1", "k1", "f")
     await keys.release("u1", "k1")
-    assert await keys.claim("u1", "k1", "f") is None
+    assert not (await keys.claim("u1", "k1", "f")).lease_running
 
 
-async def test_of_concurrent_claims_exactly_one_owns_the_request(keys: IdempotencyKeys) -> None:
-    async def attempt() -> bool:
-        try:
-            return await keys.claim("u1", "k1", "f") is None
-        except KeyInFlight:
-            return False
-
-    assert (await asyncio.gather(*(attempt() for _ in range(20)))).count(True) == 1
-
-
-async def test_of_concurrent_takeovers_of_a_dead_claim_exactly_one_wins(
+async def test_of_concurrent_claims_exactly_one_is_first_and_all_share_its_booking_id(
     keys: IdempotencyKeys,
 ) -> None:
-    await keys.claim("u1", "k1", "f")
-    await keys.release("u1", "k1")
+    claims = await asyncio.gather(*(keys.claim("u1", "k1", "f") for _ in range(20)))
+    assert sum(c.first for c in claims) == 1
+    assert len({c.booking_id for c in claims}) == 1
 
-    async def attempt() -> bool:
-        try:
-            return await keys.claim("u1", "k1", "f") is None
-        except KeyInFlight:
-            return False
 
-    assert (await asyncio.gather(*(attempt() for _ in range(20)))).count(True) == 1
+async def test_concurrent_claims_of_different_keys_all_succeed(
+    keys: IdempotencyKeys, database: AsyncDatabase[dict]
+) -> None:
+    claims = await asyncio.gather(*(keys.claim("u1", f"k{i}", "f") for i in range(50)))
+    assert all(c.first for c in claims)
+    assert await database.idempotency.count_documents({}) == 50

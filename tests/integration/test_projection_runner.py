@@ -64,6 +64,24 @@ async def test_redelivering_events_changes_nothing(database: AsyncDatabase[Docum
     assert await snapshots(database) == once
 
 
+async def test_a_batch_overlapping_part_of_what_was_applied_completes_every_document(
+    database: AsyncDatabase[Document],
+) -> None:
+    store = MongoEventStore(database)
+    await random_history(store, at_least=1_000)
+    events = [e async for e in store.read_all()]
+    await rebuild(database, store, ALL, grace_seconds=0)
+    once = await snapshots(database)
+
+    for model in ALL:
+        collection = database[f"{model.name}_g2"]
+        await collection.delete_many({"_id": {"$gte": ""}})
+        await apply_batch(collection, model, events[:555])
+        await apply_batch(collection, model, events[333:])
+
+    assert await snapshots(database) == once
+
+
 async def test_two_runners_on_the_same_read_models_agree_with_one_pass(
     database: AsyncDatabase[Document],
 ) -> None:

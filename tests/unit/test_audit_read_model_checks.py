@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from boxoffice.audit.auditor import LogAuditor
-from boxoffice.audit.read_model_checks import ReadModelComparison, offer_key
+from boxoffice.audit.read_model_checks import Lag, ReadModelComparison, offer_key
+from boxoffice.audit.violations import READ_MODEL_MISMATCH, Violation
 from boxoffice.eventstore import InMemoryEventStore
 from tests.audit_history import InventoryWriter, open_show
 
@@ -40,3 +41,24 @@ async def test_documents_the_log_lacks_and_log_entries_the_read_model_lacks() ->
     assert compare.booking({"_id": confirmed, "status": "confirmed"}) is None
     assert [rejected in v.detail for v in compare.missing_bookings()] == [True]
     assert len(compare.missing_offers()) == 1
+
+
+async def test_a_document_below_the_version_the_log_reached_is_lag_not_drift() -> None:
+    compare, writer, (confirmed, _) = await comparison()
+    offer = offer_key(writer.show_id, "A")
+    behind = compare.offer({"_id": offer, "available": 5, "iv": 1})
+    booking_position = compare.disputed_booking({"_id": confirmed, "status": "pending", "v": 2})
+    booking = compare.booking({"_id": confirmed, "status": "pending", "v": 2}, seen_version=3)
+
+    assert behind == Lag(f"offer {offer}", applied=1, seen=5)
+    assert booking_position is not None
+    assert booking == Lag(f"booking {confirmed}", applied=2, seen=3)
+
+
+async def test_a_document_at_the_version_the_log_reached_with_other_values_is_drift() -> None:
+    compare, writer, (confirmed, _) = await comparison()
+    offer = compare.offer({"_id": offer_key(writer.show_id, "A"), "available": 5, "iv": 5})
+    booking = compare.booking({"_id": confirmed, "status": "pending", "v": 3}, seen_version=3)
+
+    assert isinstance(offer, Violation) and offer.kind == READ_MODEL_MISMATCH
+    assert isinstance(booking, Violation) and booking.kind == READ_MODEL_MISMATCH

@@ -1,0 +1,70 @@
+"""Schemathesis fuzzes every operation of /openapi.json against the real app and store.
+
+Each operation is called by an anonymous client, a client with a forged token,
+a customer and an admin; every response must be documented (status, content
+type, body schema, headers) and none may be a 5xx.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import settings
+from schemathesis.checks import positive_data_acceptance
+
+from boxoffice.http.openapi import openapi_document
+
+from .conftest import LiveServer
+
+# Schemathesis' own generators call ``random`` inside strategies (a third-party deprecation).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Do not use the `random` module inside strategies"
+    ":hypothesis.errors.HypothesisDeprecationWarning"
+)
+
+schema = schemathesis.openapi.from_dict(openapi_document())
+CALLS: Counter[str] = Counter()
+# Operations whose inputs obey rules no JSON Schema states, so a schema-valid input may
+# rightly get a 422: deliverable e-mail domains (``x@y.test`` is refused), passwords of at
+# most 72 bytes of UTF-8, distinct category codes, and opaque page cursors that only the
+# server mints.
+SEMANTIC = {"POST /auth/register", "POST /auth/login", "POST /shows", "GET /booking/tickets"}
+
+FORGED = (
+    "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiJ1MSIsInJvbGUiOiJhZG1pbiJ9.c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ"
+)
+
+
+@pytest.fixture(scope="module")
+def callers(live_server: LiveServer) -> dict[str, dict[str, str]]:
+    return {
+        "anonymous": {},
+        "forged": {"Authorization": FORGED},
+        "customer": live_server.sign_up(),
+        "admin": live_server.sign_up(admin=True),
+    }
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "forged", "customer", "admin"])
+@schema.parametrize()
+@settings(max_examples=25, deadline=None)
+def test_every_response_is_documented_and_none_is_a_server_error(
+    case: schemathesis.Case,
+    caller: str,
+    live_server: LiveServer,
+    callers: dict[str, dict[str, str]],
+) -> None:
+    CALLS[f"{caller} {case.operation.label}"] += 1
+    excluded = [] if case.operation.label not in SEMANTIC else [positive_data_acceptance]
+    case.call_and_validate(
+        base_url=live_server.base_url, headers=callers[caller], excluded_checks=excluded
+    )
+
+
+def test_the_fuzzed_document_is_the_one_the_app_serves(live_server: LiveServer) -> None:
+    served = requests.get(f"{live_server.base_url}/openapi.json", timeout=10).json()
+    assert served == openapi_document()
