@@ -12,7 +12,6 @@ from typing import Any
 from .commits import build_commit, commit_result, decode_commit
 from .hashing import GENESIS
 from .model import (
-    MAX_EVENTS_PER_APPEND,
     NO_STREAM,
     AppendResult,
     ExpectedVersion,
@@ -20,6 +19,7 @@ from .model import (
     RecordedEvent,
     StreamState,
     WrongExpectedVersion,
+    check_append,
     new_id,
 )
 
@@ -39,10 +39,7 @@ class InMemoryEventStore:
         *,
         commit_id: str | None = None,
     ) -> AppendResult:
-        if not 1 <= len(events) <= MAX_EVENTS_PER_APPEND:
-            raise ValueError(f"an append takes 1 to {MAX_EVENTS_PER_APPEND} events")
-        if isinstance(expected_version, int) and expected_version < 0:
-            raise ValueError("expected_version must be >= 0, NO_STREAM or ANY")
+        check_append(events, expected_version)
         commit_id = commit_id or new_id()
         if commit_id in self._commits:
             return commit_result(self._commits[commit_id], duplicate=True)

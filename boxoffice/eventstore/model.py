@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,6 +41,14 @@ class StoreUnavailable(EventStoreError):
 
     Retrying with the same ``commit_id`` is always safe: appends are idempotent.
     """
+
+
+def check_append(events: Sequence[NewEvent], expected: ExpectedVersion) -> None:
+    """The arguments every store refuses before touching anything."""
+    if not 1 <= len(events) <= MAX_EVENTS_PER_APPEND:
+        raise ValueError(f"an append takes 1 to {MAX_EVENTS_PER_APPEND} events")
+    if isinstance(expected, int) and expected < 0:
+        raise ValueError("expected_version must be >= 0, NO_STREAM or ANY")
 
 
 def new_id() -> str:
