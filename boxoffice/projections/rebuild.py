@@ -92,10 +92,10 @@ async def rebuild(
 async def log_in_batches(store: EventStore, size: int) -> AsyncGenerator[list[RecordedEvent]]:
     """The whole log in batches of ``size``, until a pass over the tail finds nothing new.
 
-    Each pass is ONE ``read_all`` cursor: reading batch by batch with
-    ``read_all(position, limit=size)`` starts a new sorted query every batch,
-    and on nx-27017 each costs time in proportion to the rest of the log, so
-    the whole rebuild grew with the square of the log's length.
+    Each pass is ONE ``read_all`` cursor rather than a query per batch: on
+    nx-27017 it reads 100,000 events in about 4 s instead of 6 s (and with the
+    event store as it was before chain-walking reads, a query per batch cost
+    time in proportion to the rest of the log).
     """
     position = 0
     while True:
