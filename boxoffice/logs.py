@@ -65,6 +65,7 @@ def configure_logging(level: int = logging.INFO) -> None:
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 structlog.processors.format_exc_info,
+                redact_secrets,
                 structlog.processors.JSONRenderer(),
             ],
         )
@@ -74,4 +75,4 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     # boxoffice.access (request_log) is the access log; aiohttp's own would log a second line
     # per request, with the query string, where a password or token may have been put.
-    pass
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

@@ -25,7 +25,9 @@ thousand commits), while ``_id`` lookups stay at a millisecond.  The log is
 walked as the chain it is: the commit after the one at position p starts at
 p + n.  The head is found from a hint (the highest known end, kept with
 ``$max`` in the background) by following the chain forward; the hint may lag,
-never lead, so it only saves steps and never decides anything.
+never lead, so it only saves steps and never decides anything.  The newest
+commits this process wrote or read are kept in memory (only once committed),
+so the projectors in the same process read them without a round trip.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from .model import (
 Document = dict[str, Any]
 STREAM_HEAD_CACHE = 50_000
 BOUNDARY_CACHE = 50_000
+RECENT_COMMITS = 256
 HEAD_HINT_DELAY = 0.05
 MIN_WINDOW, MAX_WINDOW, COMMITS_PER_PROBE = 32, 4_000, 16
 
@@ -78,6 +81,7 @@ class MongoEventStore:
         self._head_hint: AsyncCollection[Document] = database[f"{collection}_head"]
         self._stream_heads: OrderedDict[str, tuple[int, str]] = OrderedDict()
         self._boundaries: OrderedDict[int, None] = OrderedDict()
+        self._recent: OrderedDict[int, Document] = OrderedDict()
         self._next_position: int | None = None
         self._hint_target = 0
         self._hint_writer: asyncio.Task[None] | None = None
@@ -151,6 +155,7 @@ class MongoEventStore:
                     continue
                 self._next_position = doc["_id"] + doc["n"]
                 self._remember_boundary(self._next_position)
+                self._remember_commit(doc)
                 self._advance_hint(self._next_position)
                 self._remember_head(doc["stream"], doc["v"] + doc["n"] - 1, doc["h"])
                 self._notify()
@@ -187,6 +192,9 @@ class MongoEventStore:
         """
         expected, window = start, MIN_WINDOW
         while True:
+            while (recent := self._recent.get(expected)) is not None:
+                expected = recent["_id"] + recent["n"]
+                yield recent
             ids = list(range(expected, expected + window))
             found = {
                 doc["_id"]: doc
@@ -198,11 +206,19 @@ class MongoEventStore:
                 expected = doc["_id"] + doc["n"]
                 walked += 1
                 self._remember_boundary(expected)
+                if projection is None:
+                    self._remember_commit(doc)
                 yield doc
             if walked == 0:
                 return
             average_size = (expected - first) // walked
             window = min(MAX_WINDOW, max(MIN_WINDOW, average_size * COMMITS_PER_PROBE))
+
+    def _remember_commit(self, doc: Document) -> None:
+        """Keep the newest committed commits: local readers (the projectors) then need no round trip."""
+        self._recent[doc["_id"]] = doc
+        while len(self._recent) > RECENT_COMMITS:
+            self._recent.popitem(last=False)
 
     def _remember_boundary(self, position: int) -> None:
         self._boundaries[position] = None
@@ -231,7 +247,7 @@ class MongoEventStore:
 
     async def _commit_containing(self, position: int) -> int | None:
         """Where the commit holding ``position`` starts, or None past the end of the log."""
-        if await self.commits.find_one({"_id": position}, {"_id": 1}):
+        if position in self._recent or await self.commits.find_one({"_id": position}, {"_id": 1}):
             return position
         if position in self._boundaries:
             return None  # a known commit boundary with no commit after it yet: the end

@@ -18,6 +18,7 @@ from typing import TypeVar
 import pytest
 import requests
 from aiohttp import web
+from pydantic import SecretStr
 
 from boxoffice.commands.users import grant_admin
 from boxoffice.http import keys
@@ -63,7 +64,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mongo_uri: str) -> Ite
         env="test",
         data_dir=Path(tmp_path_factory.mktemp("fuzz")),
         db_name=f"t_{uuid.uuid4().hex[:12]}",
-        jwt_secret=TEST_SECRET,  # type: ignore[arg-type]
+        jwt_secret=SecretStr(TEST_SECRET),
         bcrypt_rounds=4,
         login_rate="100000/minute",
         register_rate="100000/minute",
@@ -73,17 +74,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mongo_uri: str) -> Ite
     app = create_app(configured, mongo_uri)
     loop = asyncio.new_event_loop()
     started: Future[str] = Future()
-    stop = threading.Event()
+    stop = asyncio.Event()
 
     async def serve() -> None:
         runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
-        started.set_result(f"http://127.0.0.1:{port}")
-        while not stop.is_set():
-            await asyncio.sleep(0.05)
+        try:
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+        except BaseException as exc:
+            started.set_exception(exc)
+            raise
+        started.set_result(f"http://127.0.0.1:{runner.addresses[0][1]}")
+        await stop.wait()
         await app[keys.MONGO_CLIENT].drop_database(configured.db_name)
         await runner.cleanup()
 
@@ -92,6 +95,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mongo_uri: str) -> Ite
     try:
         yield LiveServer(started.result(timeout=30), app, loop)
     finally:
-        stop.set()
+        loop.call_soon_threadsafe(stop.set)
         thread.join(timeout=30)
         loop.close()
