@@ -43,6 +43,8 @@ class Round:
     seconds: float
     latencies: list[float]
     store_commands: int
+    server_cpu: float
+    store_cpu: float
 
     @property
     def per_second(self) -> float:
@@ -51,6 +53,22 @@ class Round:
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+@dataclass(frozen=True)
+class Processes:
+    server_pids: list[int]
+    store_pid: int
 
 
 def server_env(uri: str) -> dict[str, str]:
@@ -69,7 +87,7 @@ def server_env(uri: str) -> dict[str, str]:
 
 
 @contextmanager
-def servers(uri: str, count: int, workdir: Path) -> Iterator[list[str]]:
+def servers(uri: str, count: int, workdir: Path) -> Iterator[tuple[list[str], list[int]]]:
     ports = [free_port() for _ in range(count)]
     processes = [
         subprocess.Popen(
@@ -82,7 +100,7 @@ def servers(uri: str, count: int, workdir: Path) -> Iterator[list[str]]:
         for port in ports
     ]
     try:
-        yield [f"http://127.0.0.1:{port}" for port in ports]
+        yield [f"http://127.0.0.1:{port}" for port in ports], [p.pid for p in processes]
     finally:
         for process in processes:
             process.terminate()
@@ -169,6 +187,7 @@ async def run_round(
     buyers: list[dict[str, str]],
     mode: str,
     seats: int,
+    processes: Processes,
 ) -> Round:
     show_id = await open_inventory(session, bases[0], admin, mode, seats)
     body = {"show_id": show_id, "category": "A", "quantity": 1}
@@ -197,24 +216,36 @@ async def run_round(
                 raise RuntimeError(f"{mode}: unexpected {status}")
 
     commands_before = await store_commands(session, bases)
+    server_before = cpu_seconds(processes.server_pids)
+    store_before = cpu_seconds([processes.store_pid])
     started = time.perf_counter()
     await asyncio.gather(*(buyer(i) for i in range(len(buyers))))
     seconds = time.perf_counter() - started
+    server_cpu = cpu_seconds(processes.server_pids) - server_before
+    store_cpu = cpu_seconds([processes.store_pid]) - store_before
     commands = await store_commands(session, bases) - commands_before
-    return Round(mode, confirmed, seconds, latencies, commands)
+    return Round(mode, confirmed, seconds, latencies, commands, server_cpu, store_cpu)
 
 
 def describe(result: Round) -> str:
+    per_booking = 1000 / max(1, result.confirmed)
     return (
         f"{result.mode:9} {result.confirmed:6d} confirmed in {result.seconds:6.2f} s = "
         f"{result.per_second:7.0f}/s   p50 {result.percentile(0.5):6.1f} ms   "
-        f"p99 {result.percentile(0.99):6.1f} ms   store round trips/booking "
-        f"{result.store_commands / max(1, result.confirmed):5.2f}"
+        f"p99 {result.percentile(0.99):6.1f} ms   round trips/booking "
+        f"{result.store_commands / max(1, result.confirmed):4.2f}   CPU ms/booking: server "
+        f"{result.server_cpu * per_booking:4.2f} store {result.store_cpu * per_booking:4.2f}"
     )
 
 
 async def onsale(
-    uri: str, bases: list[str], concurrency: int, seats: int, rounds: int, modes: list[str]
+    uri: str,
+    bases: list[str],
+    processes: Processes,
+    concurrency: int,
+    seats: int,
+    rounds: int,
+    modes: list[str],
 ) -> list[Round]:
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
@@ -229,7 +260,7 @@ async def onsale(
         results = []
         for number in range(1, rounds + 1):
             for mode in modes:
-                result = await run_round(session, bases, admin, buyers, mode, seats)
+                result = await run_round(session, bases, admin, buyers, mode, seats, processes)
                 print(f"round {number}  {describe(result)}", flush=True)
                 results.append(result)
         return results
@@ -281,15 +312,12 @@ def main() -> None:
         print(
             f"on-sale: {args.concurrency} buyers, {args.seats} seats, {args.rounds} rounds (ours, baseline, ceiling)"
         )
-        with servers(store.uri, 1, workdir) as bases:
+        modes = [args.only] if args.only else ["ours", "baseline", "ceiling"]
+        with servers(store.uri, 1, workdir) as (bases, pids):
+            processes = Processes(pids, store.pid or 0)
             results = asyncio.run(
                 onsale(
-                    store.uri,
-                    bases,
-                    args.concurrency,
-                    args.seats,
-                    args.rounds,
-                    ["ours", "baseline", "ceiling"],
+                    store.uri, bases, processes, args.concurrency, args.seats, args.rounds, modes
                 )
             )
         summary(results)
@@ -297,9 +325,10 @@ def main() -> None:
         audited = audit(store.uri)
         if not args.no_scale_out:
             print("\nscale-out: two server processes, buyers split between them")
-            with servers(store.uri, 2, workdir) as bases:
+            with servers(store.uri, 2, workdir) as (bases, pids):
+                processes = Processes(pids, store.pid or 0)
                 (scaled,) = asyncio.run(
-                    onsale(store.uri, bases, args.concurrency, args.seats, 1, ["ours"])
+                    onsale(store.uri, bases, processes, args.concurrency, args.seats, 1, ["ours"])
                 )
             print(f"  {describe(scaled)}")
             audited = audit(store.uri) or audited

@@ -64,6 +64,7 @@ Document = dict[str, Any]
 STREAM_HEAD_CACHE = 50_000
 BOUNDARY_CACHE = 50_000
 RECENT_COMMITS = 256
+HEAD_PROBE_SECONDS = 0.05
 HEAD_HINT_DELAY = 0.05
 MIN_WINDOW, MAX_WINDOW, COMMITS_PER_PROBE = 32, 4_000, 16
 
@@ -82,6 +83,8 @@ class MongoEventStore:
         self._stream_heads: OrderedDict[str, tuple[int, str]] = OrderedDict()
         self._boundaries: OrderedDict[int, None] = OrderedDict()
         self._recent: OrderedDict[int, Document] = OrderedDict()
+        self._decoded: dict[int, list[RecordedEvent]] = {}
+        self._head_probed: tuple[int, float] = (0, -1.0)
         self._next_position: int | None = None
         self._hint_target = 0
         self._hint_writer: asyncio.Task[None] | None = None
@@ -195,6 +198,8 @@ class MongoEventStore:
             while (recent := self._recent.get(expected)) is not None:
                 expected = recent["_id"] + recent["n"]
                 yield recent
+            if self._probed_lately(expected):
+                return
             ids = list(range(expected, expected + window))
             found = {
                 doc["_id"]: doc
@@ -210,15 +215,42 @@ class MongoEventStore:
                     self._remember_commit(doc)
                 yield doc
             if walked == 0:
+                self._head_probed = (expected, asyncio.get_running_loop().time())
                 return
             average_size = (expected - first) // walked
             window = min(MAX_WINDOW, max(MIN_WINDOW, average_size * COMMITS_PER_PROBE))
+
+    def _probed_lately(self, position: int) -> bool:
+        """True when the store said nothing starts at ``position`` a moment ago.
+
+        Several readers in this process (the projectors) reach the same end of
+        the log this process wrote after every local append; one probe answers
+        for all of them.  Another process's commit there is found on the next
+        probe, at most HEAD_PROBE_SECONDS later.  Anywhere else the chain is
+        always probed: something may well be there.
+        """
+        if position != self._next_position:
+            return False
+        probed_at, when = self._head_probed
+        return (
+            probed_at == position and asyncio.get_running_loop().time() - when < HEAD_PROBE_SECONDS
+        )
 
     def _remember_commit(self, doc: Document) -> None:
         """Keep the newest committed commits: local readers (the projectors) then need no round trip."""
         self._recent[doc["_id"]] = doc
         while len(self._recent) > RECENT_COMMITS:
-            self._recent.popitem(last=False)
+            evicted, _ = self._recent.popitem(last=False)
+            self._decoded.pop(evicted, None)
+
+    def _events_of(self, doc: Document) -> list[RecordedEvent]:
+        """Decoded once per commit however many local readers ask (decoding dominates reading)."""
+        cached = self._decoded.get(doc["_id"])
+        if cached is None:
+            cached = decode_commit(doc)
+            if doc["_id"] in self._recent:
+                self._decoded[doc["_id"]] = cached
+        return cached
 
     def _remember_boundary(self, position: int) -> None:
         self._boundaries[position] = None
@@ -247,9 +279,14 @@ class MongoEventStore:
 
     async def _commit_containing(self, position: int) -> int | None:
         """Where the commit holding ``position`` starts, or None past the end of the log."""
-        if position in self._recent or await self.commits.find_one({"_id": position}, {"_id": 1}):
+        if position in self._recent:
+            return position
+        if self._probed_lately(position):
+            return None
+        if await self.commits.find_one({"_id": position}, {"_id": 1}):
             return position
         if position in self._boundaries:
+            self._head_probed = (position, asyncio.get_running_loop().time())
             return None  # a known commit boundary with no commit after it yet: the end
         earliest = max(1, position - MAX_EVENTS_PER_APPEND + 1)
         ids = list(range(earliest, position))
@@ -322,7 +359,7 @@ class MongoEventStore:
             if start is None:
                 return
             async for doc in self._chain(start):
-                for event in decode_commit(doc):
+                for event in self._events_of(doc):
                     if event.position <= after:
                         continue
                     if remaining == 0:

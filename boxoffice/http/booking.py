@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -18,6 +19,8 @@ from .ratelimit import enforce
 from .validation import invalid, parse_body, parse_query
 
 MAX_IDEMPOTENCY_KEY = 200
+# Visible ASCII, as Stripe-style keys (UUIDs, order numbers) are; the OpenAPI document says the same.
+IDEMPOTENCY_KEY_PATTERN = f"^[!-~]{{1,{MAX_IDEMPOTENCY_KEY}}}$"
 REJECTION_TYPE = "https://boxoffice.example/problems/booking-rejected"
 
 
@@ -62,11 +65,11 @@ def _idempotency_key(request: web.Request) -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         raise Problem(
             422,
             "Invalid Idempotency-Key",
-            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters.",
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters.",
         )
     return key
 

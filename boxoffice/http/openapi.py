@@ -28,7 +28,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from boxoffice.settings import Settings
 
 from . import keys
-from .booking import MAX_IDEMPOTENCY_KEY
+from .booking import IDEMPOTENCY_KEY_PATTERN
 from .booking_models import (
     BookIn,
     BookingListOut,
@@ -87,9 +87,8 @@ BOOKING_STATUSES = {"oneOf": [_ref(BookingStatusOut), _ref(BookingListOut)]}
 REFERENCED: tuple[type[BaseModel], ...] = (BookingStatusOut, BookingListOut)
 IDEMPOTENCY_KEY = {
     "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_IDEMPOTENCY_KEY,
-    "description": "Printable characters; a retry with the same key returns the stored reply.",
+    "pattern": IDEMPOTENCY_KEY_PATTERN,
+    "description": "1 to 200 visible ASCII characters; a retry with the same key returns the stored reply.",
 }
 
 OPERATIONS: tuple[Operation, ...] = (

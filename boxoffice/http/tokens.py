@@ -8,6 +8,7 @@ service out.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import jwt
@@ -34,10 +35,21 @@ class InvalidToken(Exception):
     pass
 
 
+VERIFIED_CACHE = 10_000
+
+
 class TokenService:
+    """Issues and verifies tokens.
+
+    A buyer sends the same token with every request, so tokens that verified
+    are remembered (with their expiry) and not decoded again: a signature that
+    was valid stays valid, and the expiry is still checked on every use.
+    """
+
     def __init__(self, key: str, ttl_seconds: int) -> None:
         self._key = key
         self.ttl_seconds = ttl_seconds
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     def issue(self, user_id: str, role: str) -> str:
         now = int(time.time())
@@ -53,6 +65,16 @@ class TokenService:
 
     def verify(self, token: str) -> Principal:
         """The token's principal; InvalidToken for anything forged, expired or malformed."""
+        known = self._verified.get(token)
+        if known is not None and time.time() < known[1]:
+            return known[0]
+        principal, expires = self._decode(token)
+        self._verified[token] = (principal, expires)
+        while len(self._verified) > VERIFIED_CACHE:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _decode(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -67,4 +89,4 @@ class TokenService:
         subject, role = claims["sub"], claims["role"]
         if not isinstance(subject, str) or not subject or role not in ROLES:
             raise InvalidToken("unexpected subject or role")
-        return Principal(subject, role)
+        return Principal(subject, role), float(claims["exp"])

@@ -11,6 +11,7 @@ stops the task, and ``stopped_projections`` (hence ``/ready``) reports it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1_000
 IDLE_SECONDS = 0.25
 POINTER_CHECK_SECONDS = 1.0
+CHECKPOINT_SECONDS = 0.2
 BACKOFF_FIRST_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
 
@@ -50,6 +52,8 @@ class _Follower:
     model: ReadModel
     generation: Generation | None = None
     pointer_checked_at: float = field(default=-math.inf)
+    saved_position: int = 0
+    saved_at: float = field(default=-math.inf)
 
 
 class ProjectionRunner:
@@ -70,6 +74,7 @@ class ProjectionRunner:
         self._positions = {model.name: 0 for model in self._models}
         self._applied = asyncio.Condition()
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._followers: dict[str, _Follower] = {}
 
     def start(self) -> None:
         for model in self._models:
@@ -78,9 +83,16 @@ class ProjectionRunner:
             self._tasks[model.name] = task
 
     async def stop(self) -> None:
+        """Stop following, then record how far each read model got (best effort)."""
         for task in self._tasks.values():
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        for name, follower in self._followers.items():
+            if follower.generation is not None:
+                with contextlib.suppress(PyMongoError):
+                    await self._save_checkpoint(
+                        follower, follower.generation, self._positions[name], force=True
+                    )
 
     def stopped_projections(self) -> list[str]:
         """Read models whose task has ended (crashed, or never started): they no longer follow."""
@@ -129,7 +141,7 @@ class ProjectionRunner:
         return lags
 
     async def _follow(self, model: ReadModel) -> None:
-        follower = _Follower(model)
+        follower = self._followers[model.name] = _Follower(model)
         delay = BACKOFF_FIRST_SECONDS
         while True:
             try:
@@ -147,11 +159,26 @@ class ProjectionRunner:
         position = self._positions[follower.model.name]
         events = [e async for e in self._store.read_all(position, limit=self._batch_size)]
         if not events:
+            await self._save_checkpoint(follower, generation, position, force=True)
             await self._store.wait_for_events(position, self._idle_seconds)
             return
         await apply_batch(self._database[generation.collection], follower.model, events)
-        await save_checkpoint(self._database, generation.collection, events[-1].position)
         await self._advance(follower.model.name, events[-1].position)
+        await self._save_checkpoint(follower, generation, events[-1].position)
+
+    async def _save_checkpoint(
+        self, follower: _Follower, generation: Generation, position: int, force: bool = False
+    ) -> None:
+        """At most every CHECKPOINT_SECONDS under load, and whenever the runner goes idle.
+
+        A checkpoint that lags only means a restart re-applies a few batches,
+        which the read models' version guards make harmless.
+        """
+        now = asyncio.get_running_loop().time()
+        due = force or now - follower.saved_at >= CHECKPOINT_SECONDS
+        if position > follower.saved_position and due:
+            await save_checkpoint(self._database, generation.collection, position)
+            follower.saved_position, follower.saved_at = position, now
 
     async def _live_generation(self, follower: _Follower) -> Generation:
         """The generation to write to, following a rebuild's pointer switch."""
@@ -167,7 +194,8 @@ class ProjectionRunner:
             if follower.generation is not None:
                 logger.info("projection %s: now on %s", live.name, live.collection)
             follower.generation = live
-            await self._advance(live.name, await load_checkpoint(self._database, live.collection))
+            follower.saved_position = await load_checkpoint(self._database, live.collection)
+            await self._advance(live.name, follower.saved_position)
         return live
 
     async def _advance(self, name: str, position: int) -> None:

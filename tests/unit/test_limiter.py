@@ -23,4 +23,5 @@ async def test_a_refusal_says_how_long_until_a_slot_frees() -> None:
     await limits.hit("login", "k")
     refused = await limits.hit("login", "k")
     assert (refused.allowed, refused.limit, refused.remaining) == (False, 2, 0)
-    assert 3590 <= refused.reset_after <= 3600
+    # the sliding-window counter frees a slot within one window, not always a full one later
+    assert 1 <= refused.reset_after <= 3600
