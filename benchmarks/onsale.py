@@ -45,6 +45,8 @@ class Round:
     store_commands: int
     server_cpu: float
     store_cpu: float
+    lag_events: float = 0.0
+    lag_seconds: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -146,6 +148,23 @@ async def make_admin(uri: str, email: str) -> None:
         await client.close()
 
 
+async def metric_values(session: aiohttp.ClientSession, base: str, name: str) -> list[float]:
+    async with session.get(f"{base}/metrics") as response:
+        lines = (await response.text()).splitlines()
+    return [float(line.split()[-1]) for line in lines if line.startswith(name)]
+
+
+async def sample_lag(
+    session: aiohttp.ClientSession, bases: list[str], worst: dict[str, float]
+) -> None:
+    """The worst projection lag seen while the round runs (sampled every 0.2 s)."""
+    while True:
+        for base in bases:
+            for name in ("boxoffice_projection_lag_events", "boxoffice_projection_lag_seconds"):
+                worst[name] = max([worst.get(name, 0.0), *await metric_values(session, base, name)])
+        await asyncio.sleep(0.2)
+
+
 async def store_commands(session: aiohttp.ClientSession, bases: list[str]) -> int:
     total = 0
     for base in bases:
@@ -218,13 +237,26 @@ async def run_round(
     commands_before = await store_commands(session, bases)
     server_before = cpu_seconds(processes.server_pids)
     store_before = cpu_seconds([processes.store_pid])
+    worst: dict[str, float] = {}
+    sampler = asyncio.create_task(sample_lag(session, bases, worst))
     started = time.perf_counter()
     await asyncio.gather(*(buyer(i) for i in range(len(buyers))))
     seconds = time.perf_counter() - started
+    sampler.cancel()
     server_cpu = cpu_seconds(processes.server_pids) - server_before
     store_cpu = cpu_seconds([processes.store_pid]) - store_before
     commands = await store_commands(session, bases) - commands_before
-    return Round(mode, confirmed, seconds, latencies, commands, server_cpu, store_cpu)
+    return Round(
+        mode,
+        confirmed,
+        seconds,
+        latencies,
+        commands,
+        server_cpu,
+        store_cpu,
+        worst.get("boxoffice_projection_lag_events", 0.0),
+        worst.get("boxoffice_projection_lag_seconds", 0.0),
+    )
 
 
 def describe(result: Round) -> str:
@@ -235,6 +267,11 @@ def describe(result: Round) -> str:
         f"p99 {result.percentile(0.99):6.1f} ms   round trips/booking "
         f"{result.store_commands / max(1, result.confirmed):4.2f}   CPU ms/booking: server "
         f"{result.server_cpu * per_booking:4.2f} store {result.store_cpu * per_booking:4.2f}"
+        + (
+            f"   worst projection lag {result.lag_events:.0f} events / {result.lag_seconds:.2f} s"
+            if result.mode == "ours"
+            else ""
+        )
     )
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -207,3 +207,30 @@ async def test_writes_work_with_an_index_that_names_id(database: AsyncDatabase[d
     await database.c.create_index([("a", ASCENDING), ("_id", ASCENDING)])
     await database.c.insert_one({"_id": "k", "a": 1})
     assert await database.c.count_documents({}) == 1
+
+
+@pytest.mark.xfail(
+    reason="nx-27017 0.8.1 runs concurrent transactions on one SQLite connection: "
+    "one sees the other's uncommitted writes; boxoffice uses no transactions",
+    strict=False,
+)
+async def test_an_uncommitted_transaction_is_invisible_to_others(
+    mongo_client: AsyncMongoClient[dict], database: AsyncDatabase[dict]
+) -> None:
+    await database.c.insert_one({"_id": 0})
+    async with mongo_client.start_session() as session:
+        await session.start_transaction()
+        await database.c.insert_one({"_id": 1}, session=session)
+        seen = [d["_id"] async for d in database.c.find({"_id": {"$gte": 0}})]
+        await session.abort_transaction()
+    assert seen == [0]
+
+
+@pytest.mark.xfail(
+    reason="nx-27017 0.8.1: $in on a path into an array matches nothing; "
+    "replay filters with $or of equalities",
+    strict=False,
+)
+async def test_in_on_an_array_path_matches(database: AsyncDatabase[dict]) -> None:
+    await database.c.insert_one({"_id": 1, "events": [{"type": "A"}, {"type": "B"}]})
+    assert await database.c.count_documents({"events.type": {"$in": ["B", "C"]}}) == 1
