@@ -119,6 +119,19 @@ def servers(tmp_path: Path) -> Iterator[list[Server]]:
                 os.kill(pid, signal.SIGKILL)
 
 
+@pytest.fixture
+def server_on_test_store(
+    tmp_path: Path, servers: list[Server], mongo_uri: str, db_name: str
+) -> Server:
+    """A started `boxoffice serve` on the session's store, in this test's database."""
+    server = Server(
+        tmp_path, server_env(tmp_path / "data", MONGODB_URI=mongo_uri, BOXOFFICE_DB_NAME=db_name)
+    )
+    servers.append(server)
+    server.start()
+    return server
+
+
 def answers_health(base: str) -> bool:
     import urllib.request
 

@@ -88,16 +88,9 @@ def restarted(server: Server, first_pid: int) -> bool:
 
 
 async def test_sigkill_of_the_server_mid_sale_loses_no_acknowledged_booking(
-    tmp_path: Path,
-    servers: list[Server],
-    mongo_uri: str,
-    db_name: str,
-    database: AsyncDatabase[dict],
+    server_on_test_store: Server, database: AsyncDatabase[dict]
 ) -> None:
-    env = server_env(tmp_path / "data", MONGODB_URI=mongo_uri, BOXOFFICE_DB_NAME=db_name)
-    server = Server(tmp_path, env)
-    servers.append(server)
-    server.start()
+    server = server_on_test_store
     store = MongoEventStore(database)
     async with aiohttp.ClientSession() as session:
         sale = Sale(session, server.base)

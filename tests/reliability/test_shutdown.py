@@ -6,7 +6,6 @@ import asyncio
 import signal
 import time
 import uuid
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -14,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.eventstore import MongoEventStore
 
-from .conftest import Attempt, LogView, Sale, Server, audit, available_becomes, server_env
+from .conftest import Attempt, LogView, Sale, Server, audit, available_becomes
 
 pytestmark = pytest.mark.slow
 SHUTDOWN_BOUND_SECONDS = (
@@ -23,16 +22,9 @@ SHUTDOWN_BOUND_SECONDS = (
 
 
 async def test_sigterm_during_a_burst_answers_or_refuses_every_booking_and_leaves_no_half_batch(
-    tmp_path: Path,
-    servers: list[Server],
-    mongo_uri: str,
-    db_name: str,
-    database: AsyncDatabase[dict],
+    server_on_test_store: Server, database: AsyncDatabase[dict]
 ) -> None:
-    env = server_env(tmp_path / "data", MONGODB_URI=mongo_uri, BOXOFFICE_DB_NAME=db_name)
-    server = Server(tmp_path, env)
-    servers.append(server)
-    server.start()
+    server = server_on_test_store
     store = MongoEventStore(database)
     async with aiohttp.ClientSession() as session:
         sale = Sale(session, server.base)
