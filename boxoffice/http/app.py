@@ -81,6 +81,11 @@ async def _rate_limits(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def _without_version_banner(request: web.Request, response: web.StreamResponse) -> None:
+    """aiohttp announces its and Python's versions in ``Server``; a client needs neither."""
+    response.headers["Server"] = "boxoffice"
+
+
 def create_app(settings: Settings, store_uri: str) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_body_bytes, middlewares=[request_log, problem_middleware]
@@ -93,6 +98,7 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app.cleanup_ctx.append(projections_ctx)
     app.cleanup_ctx.append(_bookings)
     app.cleanup_ctx.extend([_passwords, _rate_limits])
+    app.on_response_prepare.append(_without_version_banner)
     setup_metrics(app)
     setup_routes(app)
     return app

@@ -115,3 +115,9 @@ async def test_an_error_body_carries_no_internals_or_secrets(
     assert 400 <= response.status < 500, text
     assert response.content_type == "application/problem+json"
     assert [leak for leak in (*LEAKS, SECRET_PASSWORD, token, "eyJ") if leak in text] == []
+
+
+async def test_responses_do_not_name_the_server_software_or_its_version(client: TestClient) -> None:
+    for path in ("/health", "/nowhere"):
+        response = await client.get(path)
+        assert response.headers["Server"] == "boxoffice"
