@@ -24,7 +24,7 @@ from boxoffice.domain.inventory import (
     RequestBooking,
 )
 
-from .booking_queue import BookingQueues, Decided, InventoryNotOpen
+from .booking_queue import BookingQueues, Decided, InventoryNotOpen, Ticket
 from .idempotency import IdempotencyKeys, KeyInFlight, fingerprint
 from .shows import ShowCatalog
 
@@ -132,14 +132,20 @@ class BookingService:
             self._queues.submit(booking["show_id"], booking["category"], command)
         )
 
-    async def _decision(self, reply: asyncio.Future[Decided]) -> Decided | None:
-        """The decision within the wait budget, visible to queries (read-your-writes); None if late."""
+    async def _decision(self, ticket: Ticket) -> Decided | None:
+        """The decision within the wait budget, visible to queries (read-your-writes); None if late.
+
+        None means the caller answers 202: the ticket is then detached, so a
+        store outage delays it but never drops it.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._wait_seconds
+        reply = ticket.reply
         try:
             decided = await asyncio.wait_for(asyncio.shield(reply), self._wait_seconds)
         except TimeoutError:
-            if not self._queues.being_written(reply):
+            if not self._queues.being_written(ticket):
+                ticket.detached = True
                 return None
             # Its append is under way, so the store is what is slow: a 202 could announce a
             # booking whose batch then fails.  The worker's verdict comes within its retry bound.

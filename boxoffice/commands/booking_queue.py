@@ -33,6 +33,7 @@ from boxoffice.eventstore.model import new_id
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60.0
+DETACHED_RETRY_SECONDS = 1.0
 STORE_RETRY_SECONDS = 4.0
 STORE_RETRY_DELAY = 0.2
 MAX_REDECIDE = 100
@@ -53,10 +54,15 @@ class Decided:
     position: int
 
 
-@dataclass
-class _Pending:
+@dataclass(eq=False)
+class Ticket:
+    """One queued command and the future its caller may await."""
+
     command: Command
     reply: asyncio.Future[Decided]
+    detached: bool = False
+    """Set when the caller stopped waiting and answered 202 ("pending"): such a
+    command is never dropped for a store outage, only retried until it lands."""
 
 
 class InventoryWorker:
@@ -65,35 +71,46 @@ class InventoryWorker:
     def __init__(self, store: EventStore, stream: str, batch_max: int) -> None:
         self.stream = stream
         self.batch_max = batch_max
-        self.queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[Ticket | None] = asyncio.Queue()
         self.state = Inventory()
-        self.settling: frozenset[asyncio.Future[Decided]] = frozenset()
+        self.settling: frozenset[Ticket] = frozenset()
         self._store = store
+        self._retry: list[Ticket] = []
 
     async def run(self) -> None:
-        """Serve batches until idle for IDLE_SECONDS or until a ``None`` (stop) is queued."""
-        while True:
-            try:
-                first = await asyncio.wait_for(self.queue.get(), IDLE_SECONDS)
-            except TimeoutError:
-                if self.queue.empty():
-                    return
-                continue
-            batch: list[_Pending] = []
-            item: _Pending | None = first
-            while item is not None:
-                batch.append(item)
-                if len(batch) == self.batch_max or self.queue.empty():
-                    break
-                item = self.queue.get_nowait()
-            if batch:
-                await self._settle(batch)
-            if item is None:
-                return
+        """Serve batches until idle for IDLE_SECONDS or until a ``None`` (stop) is queued.
 
-    async def _settle(self, batch: list[_Pending]) -> None:
+        Commands already answered 202 that a store outage kept from landing go
+        first, after a pause, before anything newer: they arrived earlier.
+        """
+        stopping = False
+        while not stopping:
+            if self._retry:
+                await asyncio.sleep(DETACHED_RETRY_SECONDS)
+                batch, self._retry = self._retry[: self.batch_max], self._retry[self.batch_max :]
+            else:
+                try:
+                    first = await asyncio.wait_for(self.queue.get(), IDLE_SECONDS)
+                except TimeoutError:
+                    if self.queue.empty():
+                        return
+                    continue
+                if first is None:
+                    break
+                batch = [first]
+            while len(batch) < self.batch_max and not self.queue.empty():
+                item = self.queue.get_nowait()
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            await self._settle(batch)
+        for ticket in self._retry:
+            ticket.reply.set_exception(StoreUnavailable("shut down before the store came back"))
+
+    async def _settle(self, batch: list[Ticket]) -> None:
         failure: Exception = StoreUnavailable("interrupted before the decision was durable")
-        self.settling = frozenset(p.reply for p in batch)
+        self.settling = frozenset(batch)
         try:
             await self._decide_and_append(batch)
         except Exception as error:  # the worker must outlive any one batch
@@ -102,15 +119,19 @@ class InventoryWorker:
             failure = error
         finally:
             self.settling = frozenset()
-            for pending in batch:
-                if not pending.reply.done():
-                    pending.reply.set_exception(failure)
+            for ticket in batch:
+                if ticket.reply.done():
+                    continue
+                if ticket.detached and isinstance(failure, StoreUnavailable):
+                    self._retry.append(ticket)
+                else:
+                    ticket.reply.set_exception(failure)
 
     async def _catch_up(self) -> None:
         tail = await self._store.read_stream(self.stream, from_version=self.state.version + 1)
         fold((from_stored(e.type, e.data) for e in tail), self.state)
 
-    async def _decide_and_append(self, batch: list[_Pending]) -> None:
+    async def _decide_and_append(self, batch: list[Ticket]) -> None:
         """Decide on the state as this worker knows it; read the tail only when that proves stale.
 
         Usually this process is the only writer of the stream, so the state is
@@ -177,19 +198,20 @@ class BookingQueues:
         self._workers: dict[str, tuple[InventoryWorker, asyncio.Task[None]]] = {}
         self._closing = False
 
-    def submit(self, show_id: str, category: str, command: Command) -> asyncio.Future[Decided]:
-        """Queue a command; the future resolves once its outcome is durable (or refused)."""
+    def submit(self, show_id: str, category: str, command: Command) -> Ticket:
+        """Queue a command; its reply resolves once its outcome is durable (or refused)."""
         if self._closing:
             raise StoreUnavailable("shutting down")
         stream = inventory_stream(show_id, category)
         worker = self._worker(stream)
         reply: asyncio.Future[Decided] = asyncio.get_running_loop().create_future()
-        worker.queue.put_nowait(_Pending(command, reply))
-        return reply
+        ticket = Ticket(command, reply)
+        worker.queue.put_nowait(ticket)
+        return ticket
 
-    def being_written(self, reply: asyncio.Future[Decided]) -> bool:
-        """True while the batch holding ``reply`` is past the queue: being decided and appended."""
-        return any(reply in worker.settling for worker, _ in self._workers.values())
+    def being_written(self, ticket: Ticket) -> bool:
+        """True while the batch holding ``ticket`` is past the queue: being decided and appended."""
+        return any(ticket in worker.settling for worker, _ in self._workers.values())
 
     def _worker(self, stream: str) -> InventoryWorker:
         entry = self._workers.get(stream)

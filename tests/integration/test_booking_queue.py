@@ -54,7 +54,7 @@ async def test_two_hundred_buyers_for_forty_seats_confirm_exactly_forty(
 ) -> None:
     show_id = await new_show(store, capacity=40)
     queues = BookingQueues(store, batch_max=64)
-    replies = [queues.submit(show_id, "A", booking(show_id, f"u{i}")) for i in range(200)]
+    replies = [queues.submit(show_id, "A", booking(show_id, f"u{i}")).reply for i in range(200)]
     decided = await asyncio.gather(*replies)
     await queues.close()
     assert sum(d.status == CONFIRMED for d in decided) == 40
@@ -68,7 +68,9 @@ async def test_buyers_split_across_two_processes_never_oversell(
     await first.ensure_indexes()
     show_id = await new_show(first, capacity=30)
     queues = [BookingQueues(first, batch_max=8), BookingQueues(second, batch_max=8)]
-    replies = [queues[i % 2].submit(show_id, "A", booking(show_id, f"u{i}")) for i in range(120)]
+    replies = [
+        queues[i % 2].submit(show_id, "A", booking(show_id, f"u{i}")).reply for i in range(120)
+    ]
     decided = await asyncio.gather(*replies)
     for q in queues:
         await q.close()
@@ -81,7 +83,7 @@ async def test_requests_are_decided_in_arrival_order(store: MongoEventStore) -> 
     show_id = await new_show(store, capacity=3)
     queues = BookingQueues(store, batch_max=100)
     replies = [
-        queues.submit(show_id, "A", booking(show_id, f"u{i}", quantity=q))
+        queues.submit(show_id, "A", booking(show_id, f"u{i}", quantity=q)).reply
         for i, q in enumerate([2, 2, 1])
     ]
     decided = await asyncio.gather(*replies)
@@ -92,7 +94,7 @@ async def test_requests_are_decided_in_arrival_order(store: MongoEventStore) -> 
 async def test_a_whole_batch_lands_in_one_commit(store: MongoEventStore) -> None:
     show_id = await new_show(store, capacity=100)
     queues = BookingQueues(store, batch_max=100)
-    replies = [queues.submit(show_id, "A", booking(show_id, f"u{i}")) for i in range(20)]
+    replies = [queues.submit(show_id, "A", booking(show_id, f"u{i}")).reply for i in range(20)]
     await asyncio.gather(*replies)
     await queues.close()
     events = await store.read_stream(inventory_stream(show_id, "A"))
@@ -105,8 +107,8 @@ async def test_resubmitting_a_booking_id_returns_the_same_decision_without_new_e
     show_id = await new_show(store, capacity=5)
     queues = BookingQueues(store, batch_max=10)
     request = booking(show_id, "u1", quantity=2)
-    first: Decided = await queues.submit(show_id, "A", request)
-    again: Decided = await queues.submit(show_id, "A", request)
+    first: Decided = await queues.submit(show_id, "A", request).reply
+    again: Decided = await queues.submit(show_id, "A", request).reply
     await queues.close()
     assert (first.booking_id, first.status) == (again.booking_id, again.status)
     assert len(await store.read_stream(inventory_stream(show_id, "A"))) == 3
@@ -120,11 +122,11 @@ async def test_a_fresh_process_sees_bookings_decided_by_another(
     show_id = await new_show(store, capacity=1)
     request = booking(show_id, "u1")
     before = BookingQueues(store, batch_max=4)
-    await before.submit(show_id, "A", request)
+    await before.submit(show_id, "A", request).reply
     await before.close()
     after = BookingQueues(MongoEventStore(database), batch_max=4)
-    again = await after.submit(show_id, "A", request)
-    other = await after.submit(show_id, "A", booking(show_id, "u2"))
+    again = await after.submit(show_id, "A", request).reply
+    other = await after.submit(show_id, "A", booking(show_id, "u2")).reply
     await after.close()
     assert (again.status, other.status, other.reason) == (CONFIRMED, REJECTED, SOLD_OUT)
 
@@ -132,9 +134,9 @@ async def test_a_fresh_process_sees_bookings_decided_by_another(
 async def test_cancel_returns_the_seats_through_the_same_queue(store: MongoEventStore) -> None:
     show_id = await new_show(store, capacity=1)
     queues = BookingQueues(store, batch_max=4)
-    first = await queues.submit(show_id, "A", booking(show_id, "u1"))
-    cancelled = await queues.submit(show_id, "A", CancelBooking(first.booking_id, "u1"))
-    second = await queues.submit(show_id, "A", booking(show_id, "u2"))
+    first = await queues.submit(show_id, "A", booking(show_id, "u1")).reply
+    cancelled = await queues.submit(show_id, "A", CancelBooking(first.booking_id, "u1")).reply
+    second = await queues.submit(show_id, "A", booking(show_id, "u2")).reply
     await queues.close()
     assert (cancelled.status, second.status) == (CANCELLED, CONFIRMED)
 
@@ -144,9 +146,9 @@ async def test_cancelling_someone_elses_booking_is_refused_as_unknown(
 ) -> None:
     show_id = await new_show(store, capacity=1)
     queues = BookingQueues(store, batch_max=4)
-    first = await queues.submit(show_id, "A", booking(show_id, "owner"))
+    first = await queues.submit(show_id, "A", booking(show_id, "owner")).reply
     with pytest.raises(UnknownBooking):
-        await queues.submit(show_id, "A", CancelBooking(first.booking_id, "intruder"))
+        await queues.submit(show_id, "A", CancelBooking(first.booking_id, "intruder")).reply
     await queues.close()
 
 
@@ -155,6 +157,6 @@ async def test_booking_an_inventory_that_was_never_opened_appends_nothing(
 ) -> None:
     queues = BookingQueues(store, batch_max=4)
     with pytest.raises(InventoryNotOpen):
-        await queues.submit("nope", "A", booking("nope", "u1"))
+        await queues.submit("nope", "A", booking("nope", "u1")).reply
     await queues.close()
     assert await store.read_stream(inventory_stream("nope", "A")) == []
