@@ -207,6 +207,7 @@ async def run_round(
     mode: str,
     seats: int,
     processes: Processes,
+    with_keys: bool,
 ) -> Round:
     show_id = await open_inventory(session, bases[0], admin, mode, seats)
     body = {"show_id": show_id, "category": "A", "quantity": 1}
@@ -221,7 +222,8 @@ async def run_round(
         while budget > 0 or mode != "ceiling":
             if mode == "ceiling":
                 budget -= 1
-            headers["Idempotency-Key"] = uuid.uuid4().hex
+            if with_keys:
+                headers["Idempotency-Key"] = uuid.uuid4().hex
             started = time.perf_counter()
             async with session.post(f"{base}{PATHS[mode]}", json=body, headers=headers) as response:
                 await response.read()
@@ -283,6 +285,7 @@ async def onsale(
     seats: int,
     rounds: int,
     modes: list[str],
+    with_keys: bool = True,
 ) -> list[Round]:
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
@@ -297,7 +300,9 @@ async def onsale(
         results = []
         for number in range(1, rounds + 1):
             for mode in modes:
-                result = await run_round(session, bases, admin, buyers, mode, seats, processes)
+                result = await run_round(
+                    session, bases, admin, buyers, mode, seats, processes, with_keys
+                )
                 print(f"round {number}  {describe(result)}", flush=True)
                 results.append(result)
         return results
@@ -341,6 +346,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-scale-out", action="store_true")
     parser.add_argument(
+        "--without-keys",
+        action="store_true",
+        help="send no Idempotency-Key (the baseline implements none): compares the pipelines alone",
+    )
+    parser.add_argument(
         "--only", choices=["ours", "baseline", "ceiling"], help="one mode, e.g. to profile"
     )
     args = parser.parse_args()
@@ -354,7 +364,14 @@ def main() -> None:
             processes = Processes(pids, store.pid or 0)
             results = asyncio.run(
                 onsale(
-                    store.uri, bases, processes, args.concurrency, args.seats, args.rounds, modes
+                    store.uri,
+                    bases,
+                    processes,
+                    args.concurrency,
+                    args.seats,
+                    args.rounds,
+                    modes,
+                    with_keys=not args.without_keys,
                 )
             )
         summary(results)
