@@ -17,7 +17,7 @@ from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections import queries
 from boxoffice.projections.app import projections_ctx
 from boxoffice.settings import Settings
-from boxoffice.store_health import CommandCounter, StoreHealth
+from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
 from . import keys
 from .metrics import setup_metrics

@@ -15,7 +15,7 @@ from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections.metrics import ProjectionGauges
 from boxoffice.projections.runner import ProjectionRunner
 from boxoffice.settings import Settings
-from boxoffice.store_health import CommandCounter, StoreHealth
+from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
 from .limiter import RateLimits
 from .peers import TrustedProxies
