@@ -65,7 +65,7 @@ STREAM_HEAD_CACHE = 50_000
 BOUNDARY_CACHE = 50_000
 RECENT_COMMITS = 256
 HEAD_PROBE_SECONDS = 0.05
-HEAD_HINT_DELAY = 0.05
+HEAD_HINT_DELAY = 0.5
 MIN_WINDOW, MAX_WINDOW, COMMITS_PER_PROBE = 32, 4_000, 16
 
 
@@ -157,6 +157,8 @@ class MongoEventStore:
                         return "stream_taken"
                     continue
                 self._next_position = doc["_id"] + doc["n"]
+                # As good as a probe: no writer can claim the next slot before seeing this commit.
+                self._head_probed = (self._next_position, asyncio.get_running_loop().time())
                 self._remember_boundary(self._next_position)
                 self._remember_commit(doc)
                 self._advance_hint(self._next_position)
@@ -223,6 +225,8 @@ class MongoEventStore:
     def _probed_lately(self, position: int) -> bool:
         """True when the store said nothing starts at ``position`` a moment ago.
 
+        A local append says so too: until it landed, no writer could have seen
+        it, and a writer claims the slot after a commit only once it has.
         Several readers in this process (the projectors) reach the same end of
         the log this process wrote after every local append; one probe answers
         for all of them.  Another process's commit there is found on the next
