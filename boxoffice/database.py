@@ -6,8 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from pymongo import AsyncMongoClient, monitoring
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 Document = dict[str, Any]
+DUPLICATE_KEY = 11000
 
 
 def connect(
@@ -28,3 +31,19 @@ def connect(
         appname="boxoffice",
         event_listeners=list(listeners),
     )
+
+
+async def insert_new(collection: AsyncCollection[Document], docs: Sequence[Document]) -> list[bool]:
+    """Insert every document whose unique keys are free, in one round trip: True for each inserted.
+
+    A plain insert costs the embedded server about half what an upsert does.
+    """
+    try:
+        await collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(error["code"] != DUPLICATE_KEY for error in errors):
+            raise
+        taken = {error["index"] for error in errors}
+        return [i not in taken for i in range(len(docs))]
+    return [True] * len(docs)

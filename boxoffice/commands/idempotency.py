@@ -17,6 +17,7 @@ exists only for MongoDB's TTL index, which purges old claims on a real server.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -27,13 +28,12 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
+
+from boxoffice.database import insert_new
 
 from .group_commit import GroupCommit
 
 KEEP_FOR_MS = 24 * 3600 * 1000
-DUPLICATE_KEY = 11000
-_NAMESPACE = uuid.UUID("6f1c2d0e-8b4a-4a51-9a59-5c0d7e2b9f11")
 
 Document = dict[str, Any]
 
@@ -71,19 +71,28 @@ class IdempotencyKeys:
     def __init__(self, collection: AsyncCollection[Document], lease_seconds: float) -> None:
         self._records = collection
         self._lease_ms = int(lease_seconds * 1000)
-        self._inserts: GroupCommit[Document, bool] = GroupCommit(self._insert_many)
+        self._inserts: GroupCommit[Document, bool] = GroupCommit(
+            functools.partial(insert_new, collection)
+        )
 
     async def ensure_indexes(self) -> None:
         await self._records.create_index(
             [("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry"
         )
 
-    async def claim(self, user_id: str, key: str, request_fingerprint: str) -> Claim:
-        """Claim the key for this request, or describe the claim already made."""
+    async def claim(
+        self, user_id: str, key: str, request_fingerprint: str, booking_id: str | None = None
+    ) -> Claim:
+        """Claim the key for this request, or describe the claim already made.
+
+        A fresh claim gives the key ``booking_id`` (a new one when None), so a
+        key reused after its claim expired books anew.
+        """
         record_id = _record_id(user_id, key)
+        booking_id = booking_id or uuid.uuid4().hex
         while True:
             now = _now_ms()
-            fresh = self._fresh(record_id, request_fingerprint, now)
+            fresh = self._fresh(record_id, request_fingerprint, booking_id, now)
             if await self._inserts.submit(fresh):
                 return Claim(fresh["booking_id"], first=True, lease_running=True)
             existing = await self._records.find_one({"_id": record_id})
@@ -102,28 +111,17 @@ class IdempotencyKeys:
                 existing["booking_id"], first=False, lease_running=existing["lease_until"] > now
             )
 
-    def _fresh(self, record_id: str, request_fingerprint: str, now: int) -> Document:
-        """A new claim; its booking id is unique to this claim, so a key reused a day later books anew."""
+    def _fresh(
+        self, record_id: str, request_fingerprint: str, booking_id: str, now: int
+    ) -> Document:
         return {
             "_id": record_id,
             "fingerprint": request_fingerprint,
-            "booking_id": uuid.uuid5(_NAMESPACE, f"{record_id}\n{now}").hex,
+            "booking_id": booking_id,
             "lease_until": now + self._lease_ms,
             "expires": now + KEEP_FOR_MS,
             "expires_at": datetime.now(UTC) + timedelta(milliseconds=KEEP_FOR_MS),
         }
-
-    async def _insert_many(self, docs: list[Document]) -> list[bool]:
-        """Insert a batch of claims; False for each whose key was already claimed."""
-        try:
-            await self._records.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(error["code"] != DUPLICATE_KEY for error in errors):
-                raise
-            taken = {error["index"] for error in errors}
-            return [i not in taken for i in range(len(docs))]
-        return [True] * len(docs)
 
     async def renew(self, user_id: str, key: str) -> None:
         """A retry takes over a claim whose lease ran out."""

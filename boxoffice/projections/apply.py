@@ -1,8 +1,9 @@
 """Applying a batch of events to one read-model collection: one write per touched document.
 
-The batch's writes are folded per document (``coalesce``) and sent in one
-ordered bulk write.  The bulk's counts say whether every folded write took
-effect (each creation inserted, each update matched).  When one did not, a
+The batch's writes are folded per document (``coalesce``): the new documents
+go in one insert, the updates in one ordered bulk write.  The results say
+whether every folded write took effect (each creation inserted, each update
+matched).  When one did not, a
 document had already seen part of the batch (a redelivery, another runner, a
 rebuild overlapping the live runner): the documents' applied versions are read
 back and the writes they still lack are sent one by one, each guarded by its
@@ -14,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.results import BulkWriteResult
 
+from boxoffice.database import insert_new
 from boxoffice.domain.events import from_stored
 from boxoffice.eventstore import RecordedEvent
 
@@ -44,14 +45,24 @@ async def apply_batch(
     if folded is None:
         await collection.bulk_write(writes, ordered=True)
         return
-    result = await collection.bulk_write(folded, ordered=True)
-    if not all_took_effect(result, folded):
+    if not await apply_folded(collection, folded):
         await apply_missing(collection, writes)
 
 
-def all_took_effect(result: BulkWriteResult, folded: Sequence[Write]) -> bool:
-    creations = sum(write.creates for write in folded)
-    return result.upserted_count == creations and result.matched_count == len(folded) - creations
+async def apply_folded(collection: AsyncCollection[Document], folded: Sequence[Write]) -> bool:
+    """New documents first, in one plain insert, then the updates; True if every write took effect.
+
+    Creations go first because a document's other lanes may update it in the
+    same batch (an offer's show fields); a lane's own changes are already
+    folded into its creation.
+    """
+    creations = [{"_id": write.doc_id, **write.fields} for write in folded if write.creates]
+    updates = [write for write in folded if not write.creates]
+    took_effect = all(await insert_new(collection, creations)) if creations else True
+    if updates:
+        result = await collection.bulk_write(updates, ordered=True)
+        took_effect = took_effect and result.matched_count == len(updates)
+    return took_effect
 
 
 async def apply_missing(collection: AsyncCollection[Document], writes: Sequence[Write]) -> None:

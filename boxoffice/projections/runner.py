@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import logging
 import math
 from collections.abc import Iterable
@@ -34,7 +36,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1_000
 IDLE_SECONDS = 0.25
 POINTER_CHECK_SECONDS = 1.0
-CHECKPOINT_SECONDS = 0.2
+CHECKPOINT_SECONDS = 1.0
 BACKOFF_FIRST_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
 
@@ -72,7 +74,10 @@ class ProjectionRunner:
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self._positions = {model.name: 0 for model in self._models}
-        self._applied = asyncio.Condition()
+        self._waiters: dict[str, list[tuple[int, int, asyncio.Future[None]]]] = {
+            model.name: [] for model in self._models
+        }
+        self._waiter_numbers = itertools.count()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._followers: dict[str, _Follower] = {}
 
@@ -107,26 +112,28 @@ class ProjectionRunner:
         self,
         position: int,
         timeout: float,  # noqa: ASYNC109 - the booking service passes its remaining budget
-        projection: str | None = None,
+        projections: Iterable[str] | None = None,
     ) -> bool:
-        """True once every read model (or ``projection``) has applied the log up to ``position``.
+        """True once every read model (or those named) has applied the log up to ``position``.
 
-        False when ``timeout`` seconds pass first.  Waiting costs no store reads:
-        each applied batch wakes the waiters.
+        False when ``timeout`` seconds pass first.  Waiting costs no store reads,
+        and an applied batch wakes only the waiters it satisfies.
         """
-        names = [projection] if projection is not None else list(self._positions)
-
-        def applied() -> bool:
-            return all(self._positions[name] >= position for name in names)
-
-        if applied():
-            return True
+        names = list(projections) if projections is not None else list(self._positions)
         try:
-            async with asyncio.timeout(timeout), self._applied:
-                await self._applied.wait_for(applied)
+            async with asyncio.timeout(timeout):
+                for name in names:
+                    await self._reach(name, position)
         except TimeoutError:
-            return applied()
+            return all(self._positions[name] >= position for name in names)
         return True
+
+    async def _reach(self, name: str, position: int) -> None:
+        if self._positions[name] >= position:
+            return
+        arrival: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters[name], (position, next(self._waiter_numbers), arrival))
+        await arrival
 
     async def lag(self) -> list[ProjectionLag]:
         """How far each read model is behind the head, in events and in age of the oldest unapplied."""
@@ -159,17 +166,18 @@ class ProjectionRunner:
         position = self._positions[follower.model.name]
         events = [e async for e in self._store.read_all(position, limit=self._batch_size)]
         if not events:
-            await self._save_checkpoint(follower, generation, position, force=True)
+            await self._save_checkpoint(follower, generation, position)
             await self._store.wait_for_events(position, self._idle_seconds)
             return
         await apply_batch(self._database[generation.collection], follower.model, events)
-        await self._advance(follower.model.name, events[-1].position)
+        self._advance(follower.model.name, events[-1].position)
         await self._save_checkpoint(follower, generation, events[-1].position)
 
     async def _save_checkpoint(
         self, follower: _Follower, generation: Generation, position: int, force: bool = False
     ) -> None:
-        """At most every CHECKPOINT_SECONDS under load, and whenever the runner goes idle.
+        """At most every CHECKPOINT_SECONDS (an idle runner still saves its last position),
+        and on stop.
 
         A checkpoint that lags only means a restart re-applies a few batches,
         which the read models' version guards make harmless.
@@ -195,13 +203,17 @@ class ProjectionRunner:
                 logger.info("projection %s: now on %s", live.name, live.collection)
             follower.generation = live
             follower.saved_position = await load_checkpoint(self._database, live.collection)
-            await self._advance(live.name, follower.saved_position)
+            self._advance(live.name, follower.saved_position)
         return live
 
-    async def _advance(self, name: str, position: int) -> None:
-        async with self._applied:
-            self._positions[name] = position
-            self._applied.notify_all()
+    def _advance(self, name: str, position: int) -> None:
+        """Move ``name`` to ``position`` and wake exactly the waiters that position satisfies."""
+        self._positions[name] = position
+        waiters = self._waiters[name]
+        while waiters and waiters[0][0] <= position:
+            _, _, arrival = heapq.heappop(waiters)
+            if not arrival.done():
+                arrival.set_result(None)
 
 
 def _report_crash(task: asyncio.Task[None]) -> None:

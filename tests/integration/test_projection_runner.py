@@ -116,7 +116,7 @@ async def test_wait_for_returns_once_the_booking_is_visible(
         assert history.last is not None
         applied = await runner.wait_for(history.last.last_position, 5)
         booking = await queries.get_booking(database, history.last_booking_id)
-        too_far = await runner.wait_for(history.last.last_position + 1, 0.3, "bookings")
+        too_far = await runner.wait_for(history.last.last_position + 1, 0.3, ["bookings"])
     finally:
         await runner.stop()
 
