@@ -17,7 +17,9 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from boxoffice.domain.events import Event, from_stored
 from boxoffice.domain.inventory import Command, Inventory, decide_each, fold
@@ -31,6 +33,7 @@ from boxoffice.eventstore import (
 from boxoffice.eventstore.model import new_id
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 IDLE_SECONDS = 60.0
 DETACHED_RETRY_SECONDS = 1.0
@@ -60,9 +63,30 @@ class Ticket:
 
     command: Command
     reply: asyncio.Future[Decided]
+    gate: asyncio.Future[bool] | None = None
+    """When set, the command is decided only if the gate opens (True); otherwise it is
+    withdrawn and its reply cancelled.  It lets a caller queue a command while a
+    precondition (its Idempotency-Key claim) is still being written."""
     detached: bool = False
     """Set when the caller stopped waiting and answered 202 ("pending"): such a
     command is never dropped for a store outage, only retried until it lands."""
+
+    def open_when(self, task: asyncio.Future[T], opens: Callable[[T], bool]) -> None:
+        """Open the gate when ``task`` succeeds with a result ``opens`` accepts; else close it.
+
+        The gate always resolves, even if the task fails or is cancelled, so the
+        worker waiting on it never waits forever.
+        """
+        gate = self.gate
+        assert gate is not None, "the ticket was queued without a gate"
+
+        def resolve(done: asyncio.Future[T]) -> None:
+            if not gate.done():
+                gate.set_result(
+                    not done.cancelled() and done.exception() is None and opens(done.result())
+                )
+
+        task.add_done_callback(resolve)
 
 
 class InventoryWorker:
@@ -109,6 +133,9 @@ class InventoryWorker:
             ticket.reply.set_exception(StoreUnavailable("shut down before the store came back"))
 
     async def _settle(self, batch: list[Ticket]) -> None:
+        batch = await _admitted(batch)
+        if not batch:
+            return
         failure: Exception = StoreUnavailable("interrupted before the decision was durable")
         self.settling = frozenset(batch)
         try:
@@ -198,14 +225,25 @@ class BookingQueues:
         self._workers: dict[str, tuple[InventoryWorker, asyncio.Task[None]]] = {}
         self._closing = False
 
-    def submit(self, show_id: str, category: str, command: Command) -> Ticket:
-        """Queue a command; its reply resolves once its outcome is durable (or refused)."""
+    def submit(
+        self,
+        show_id: str,
+        category: str,
+        command: Command,
+        *,
+        gated: bool = False,
+    ) -> Ticket:
+        """Queue a command; its reply resolves once its outcome is durable (or refused).
+
+        A ``gated`` command keeps its place in the queue but is decided only once
+        its gate opens; see ``Ticket.gate`` and ``Ticket.open_when``.
+        """
         if self._closing:
             raise StoreUnavailable("shutting down")
         stream = inventory_stream(show_id, category)
         worker = self._worker(stream)
-        reply: asyncio.Future[Decided] = asyncio.get_running_loop().create_future()
-        ticket = Ticket(command, reply)
+        loop = asyncio.get_running_loop()
+        ticket = Ticket(command, loop.create_future(), loop.create_future() if gated else None)
         worker.queue.put_nowait(ticket)
         return ticket
 
@@ -250,6 +288,21 @@ class BookingQueues:
                 await task
         for worker, _ in workers:
             _fail_queued(worker, StoreUnavailable("shutting down"))
+
+
+async def _admitted(batch: list[Ticket]) -> list[Ticket]:
+    """The tickets whose gate opens, in queue order; the others are withdrawn.
+
+    A gate has usually opened before its ticket reaches the front of the queue:
+    the claim is written while earlier batches are being appended.
+    """
+    admitted = []
+    for ticket in batch:
+        if ticket.gate is None or await ticket.gate:
+            admitted.append(ticket)
+        else:
+            ticket.reply.cancel()
+    return admitted
 
 
 def _fail_queued(worker: InventoryWorker, failure: Exception) -> None:

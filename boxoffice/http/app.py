@@ -16,6 +16,8 @@ from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections import queries
 from boxoffice.projections.app import projections_ctx
+from boxoffice.projections.bookings import BOOKINGS
+from boxoffice.projections.offers import OFFERS
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
@@ -61,7 +63,7 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
         ShowCatalog(store),
         idempotency,
         functools.partial(queries.get_booking, database),
-        app[keys.PROJECTIONS].wait_for,
+        functools.partial(app[keys.PROJECTIONS].wait_for, projections=(BOOKINGS.name, OFFERS.name)),
         settings.booking_wait_seconds,
     )
     yield

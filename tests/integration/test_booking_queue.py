@@ -160,3 +160,52 @@ async def test_booking_an_inventory_that_was_never_opened_appends_nothing(
         await queues.submit("nope", "A", booking("nope", "u1")).reply
     await queues.close()
     assert await store.read_stream(inventory_stream("nope", "A")) == []
+
+
+def finishing(result: object) -> asyncio.Future[object]:
+    return asyncio.ensure_future(asyncio.sleep(0.05, result=result))
+
+
+async def failing() -> bool:
+    await asyncio.sleep(0.01)
+    raise RuntimeError("the claim failed")
+
+
+async def test_a_gated_booking_keeps_its_place_until_its_gate_opens(
+    store: MongoEventStore,
+) -> None:
+    show_id = await new_show(store, capacity=1)
+    queues = BookingQueues(store, batch_max=10)
+    gated = queues.submit(show_id, "A", booking(show_id, "u1"), gated=True)
+    behind = queues.submit(show_id, "A", booking(show_id, "u2"))
+    gated.open_when(finishing(True), bool)
+    first, second = await asyncio.gather(gated.reply, behind.reply)
+    await queues.close()
+    assert (first.status, second.status, second.reason) == (CONFIRMED, REJECTED, SOLD_OUT)
+
+
+async def test_a_booking_whose_gate_stays_shut_is_withdrawn_without_events(
+    store: MongoEventStore,
+) -> None:
+    show_id = await new_show(store, capacity=1)
+    queues = BookingQueues(store, batch_max=10)
+    gated = queues.submit(show_id, "A", booking(show_id, "u1"), gated=True)
+    behind = queues.submit(show_id, "A", booking(show_id, "u2"))
+    gated.open_when(finishing(False), bool)
+    decided = await behind.reply
+    await queues.close()
+    assert gated.reply.cancelled() and decided.status == CONFIRMED
+    assert len(await store.read_stream(inventory_stream(show_id, "A"))) == 3
+
+
+async def test_a_gate_whose_task_fails_stays_shut(store: MongoEventStore) -> None:
+    show_id = await new_show(store, capacity=1)
+    queues = BookingQueues(store, batch_max=10)
+    gated = queues.submit(show_id, "A", booking(show_id, "u1"), gated=True)
+    claim = asyncio.ensure_future(failing())
+    gated.open_when(claim, bool)
+    with pytest.raises(RuntimeError):
+        await claim
+    decided = await queues.submit(show_id, "A", booking(show_id, "u2")).reply
+    await queues.close()
+    assert gated.reply.cancelled() and decided.status == CONFIRMED
