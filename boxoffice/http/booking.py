@@ -32,7 +32,7 @@ async def book(request: web.Request) -> web.Response:
         raise invalid(
             [{"field": "quantity", "message": f"must be at most {settings.max_quantity}"}]
         )
-    await enforce(request, "booking", principal.user_id)
+    enforce(request, "booking", principal.user_id)
     ensure_store_available(request)
     command = BookTickets(
         principal.user_id, body.show_id, body.category, body.quantity, _idempotency_key(request)

@@ -1,4 +1,4 @@
-"""Rate limits for handlers: ``await enforce(request, name, key)`` or a 429 problem.
+"""Rate limits for handlers: ``enforce(request, name, key)`` or a 429 problem.
 
 Names are the app's configured limits: ``login`` (keyed per account and per
 client address), ``register`` (per address) and ``booking`` (per user).
@@ -29,19 +29,19 @@ def client_address(request: web.Request) -> str:
     return request.app[keys.TRUSTED_PROXIES].client_address(request)
 
 
-async def enforce(request: web.Request, name: str, key: str) -> None:
+def enforce(request: web.Request, name: str, key: str) -> None:
     """Count this request against limit ``name`` for ``key``; 429 with Retry-After if over."""
-    verdict = await request.app[keys.RATE_LIMITS].hit(name, key)
-    if verdict.allowed:
+    refusal = request.app[keys.RATE_LIMITS].hit(name, key)
+    if refusal is None:
         return
     raise Problem(
         429,
         "Too Many Requests",
-        f"Too many {name} requests; retry in {verdict.reset_after} s.",
+        f"Too many {name} requests; retry in {refusal.reset_after} s.",
         headers={
-            "Retry-After": str(verdict.reset_after),
-            "RateLimit-Limit": str(verdict.limit),
-            "RateLimit-Remaining": str(verdict.remaining),
-            "RateLimit-Reset": str(verdict.reset_after),
+            "Retry-After": str(refusal.reset_after),
+            "RateLimit-Limit": str(refusal.limit),
+            "RateLimit-Remaining": str(refusal.remaining),
+            "RateLimit-Reset": str(refusal.reset_after),
         },
     )

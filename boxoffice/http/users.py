@@ -42,7 +42,7 @@ class TokenOut(BaseModel):
 
 
 async def register(request: web.Request) -> web.Response:
-    await enforce(request, "register", client_address(request))
+    enforce(request, "register", client_address(request))
     body = await parse_body(request, RegisterIn)
     app = request.app
     try:
@@ -58,9 +58,9 @@ async def register(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     """Limited per client address before the body is read, then per account."""
-    await enforce(request, "login", f"address:{client_address(request)}")
+    enforce(request, "login", f"address:{client_address(request)}")
     body = await parse_body(request, LoginIn)
-    await enforce(request, "login", f"account:{body.email}")
+    enforce(request, "login", f"account:{body.email}")
     app = request.app
     user = await users.authenticate(
         app[keys.EVENT_STORE], app[keys.PASSWORDS], body.email, body.password
