@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
@@ -51,23 +51,24 @@ def redact_secrets(
     return {key: _scrub(value) for key, value in event_dict.items()}
 
 
-def configure_logging(level: int = logging.INFO) -> None:
+def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -> None:
+    """JSON lines on ``stream`` (stderr): structlog's own loggers render directly, and the
+    standard library's records (aiohttp, pymongo, boxoffice modules) through the same processors.
+
+    The direct path costs a third of a trip through ``logging`` (no LogRecord, no
+    caller lookup), which matters for the access log's line per request.
+    """
+    stream = stream or sys.stderr
     structlog.configure(
-        processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        processors=[*_SHARED, *_RENDER],
+        logger_factory=structlog.WriteLoggerFactory(stream),
+        wrapper_class=structlog.make_filtering_bound_logger(level),
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*_SHARED, structlog.stdlib.ExtraAdder()],
-            processors=[
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.format_exc_info,
-                redact_secrets,
-                structlog.processors.JSONRenderer(),
-            ],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *_RENDER],
         )
     )
     root = logging.getLogger()
@@ -76,3 +77,10 @@ def configure_logging(level: int = logging.INFO) -> None:
     # boxoffice.access (request_log) is the access log; aiohttp's own would log a second line
     # per request, with the query string, where a password or token may have been put.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+_RENDER: list[structlog.types.Processor] = [
+    structlog.processors.format_exc_info,
+    redact_secrets,
+    structlog.processors.JSONRenderer(),
+]

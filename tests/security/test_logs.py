@@ -1,8 +1,7 @@
 """Structured logs: one JSON access line per request, tied to X-Request-ID, and no secrets.
 
-Logs are captured through the product's own ``configure_logging`` (structlog's
-ProcessorFormatter rendering JSON on the root handler), with the handler's
-stream swapped for a buffer.
+Logs are captured through the product's own ``configure_logging``, writing to a
+buffer instead of stderr.
 """
 
 from __future__ import annotations
@@ -37,11 +36,8 @@ def log_lines() -> Iterator[Lines]:
     """Every line logged during the test, parsed; configuration restored afterwards."""
     root, aiohttp_access = logging.getLogger(), logging.getLogger("aiohttp.access")
     handlers, level, access_level = root.handlers[:], root.level, aiohttp_access.level
-    configure_logging()
     buffer = io.StringIO()
-    handler = root.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(buffer)
+    configure_logging(stream=buffer)
     yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
     root.handlers[:], root.level = handlers, level
     aiohttp_access.setLevel(access_level)
