@@ -17,7 +17,8 @@ class Event:
     schema_version: ClassVar[int] = 1
 
     def to_data(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The fields as a dict (shallow: events are immutable, and so is what they hold)."""
+        return dict(vars(self))
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
+_FIELDS = {cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in EVENT_TYPES.values()}
+
+
 class UnknownEventType(ValueError):
     pass
 
@@ -116,5 +120,5 @@ def from_stored(type_name: str, data: Mapping[str, Any]) -> Event:
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
         raise UnknownEventType(type_name)
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = _FIELDS[cls]
     return cls(**{k: v for k, v in data.items() if k in names})
