@@ -45,6 +45,7 @@ class Round:
     store_commands: int
     server_cpu: float
     store_cpu: float
+    client_cpu: float
     lag_events: float = 0.0
     lag_seconds: float = 0.0
 
@@ -239,6 +240,7 @@ async def run_round(
     commands_before = await store_commands(session, bases)
     server_before = cpu_seconds(processes.server_pids)
     store_before = cpu_seconds([processes.store_pid])
+    client_before = cpu_seconds([os.getpid()])
     worst: dict[str, float] = {}
     sampler = asyncio.create_task(sample_lag(session, bases, worst))
     started = time.perf_counter()
@@ -247,6 +249,7 @@ async def run_round(
     sampler.cancel()
     server_cpu = cpu_seconds(processes.server_pids) - server_before
     store_cpu = cpu_seconds([processes.store_pid]) - store_before
+    client_cpu = cpu_seconds([os.getpid()]) - client_before
     commands = await store_commands(session, bases) - commands_before
     return Round(
         mode,
@@ -256,6 +259,7 @@ async def run_round(
         commands,
         server_cpu,
         store_cpu,
+        client_cpu,
         worst.get("boxoffice_projection_lag_events", 0.0),
         worst.get("boxoffice_projection_lag_seconds", 0.0),
     )
@@ -268,7 +272,8 @@ def describe(result: Round) -> str:
         f"{result.per_second:7.0f}/s   p50 {result.percentile(0.5):6.1f} ms   "
         f"p99 {result.percentile(0.99):6.1f} ms   round trips/booking "
         f"{result.store_commands / max(1, result.confirmed):4.2f}   CPU ms/booking: server "
-        f"{result.server_cpu * per_booking:4.2f} store {result.store_cpu * per_booking:4.2f}"
+        f"{result.server_cpu * per_booking:4.2f} store {result.store_cpu * per_booking:4.2f} "
+        f"load generator {result.client_cpu * per_booking:4.2f}"
         + (
             f"   worst projection lag {result.lag_events:.0f} events / {result.lag_seconds:.2f} s"
             if result.mode == "ours"
