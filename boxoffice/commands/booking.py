@@ -23,6 +23,7 @@ from boxoffice.domain.inventory import (
     CancelBooking,
     RequestBooking,
 )
+from boxoffice.projections.instants import epoch_us, iso_utc
 
 from .booking_queue import BookingQueues, Decided, InventoryNotOpen, Ticket
 from .idempotency import IdempotencyKeys, KeyInFlight, fingerprint
@@ -138,6 +139,27 @@ class BookingService:
             return Reply(202, {**booking, "status": PENDING, "status_url": status_url(booking_id)})
         return _reply_for({**booking, "status": decided.status, "reason": decided.reason})
 
+    def pending(self, booking_id: str) -> dict[str, Any] | None:
+        """A booking this process answered 202 for and has not decided yet, shaped like the
+        booking read model's (the read model only learns of a booking with its decision)."""
+        ticket = self._queues.pending(booking_id)
+        if ticket is None:
+            return None
+        request = ticket.command
+        assert isinstance(request, RequestBooking)
+        queued_at = iso_utc(epoch_us(ticket.queued_at))
+        return {
+            "booking_id": booking_id,
+            "user_id": request.user_id,
+            "status": PENDING,
+            "show_id": request.show_id,
+            "category": request.category,
+            "quantity": request.quantity,
+            "reason": None,
+            "created_at": queued_at,
+            "updated_at": queued_at,
+        }
+
     async def cancel(self, booking: dict[str, Any], user_id: str, as_admin: bool) -> Decided | None:
         """Cancel a booking found in the read model; None when the decision is still pending."""
         command = CancelBooking(booking["booking_id"], user_id, as_admin)
@@ -158,7 +180,7 @@ class BookingService:
             decided = await asyncio.wait_for(asyncio.shield(reply), self._wait_seconds)
         except TimeoutError:
             if not self._queues.being_written(ticket):
-                ticket.detached = True
+                self._queues.detach(ticket)
                 return None
             # Its append is under way, so the store is what is slow: a 202 could announce a
             # booking whose batch then fails.  The worker's verdict comes within its retry bound.

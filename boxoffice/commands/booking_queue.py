@@ -18,11 +18,12 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from boxoffice.domain.events import Event, from_stored
-from boxoffice.domain.inventory import Command, Inventory, decide_each, fold
+from boxoffice.domain.inventory import Command, Inventory, RequestBooking, decide_each, fold
 from boxoffice.domain.streams import inventory_stream
 from boxoffice.eventstore import (
     EventStore,
@@ -70,6 +71,7 @@ class Ticket:
     detached: bool = False
     """Set when the caller stopped waiting and answered 202 ("pending"): such a
     command is never dropped for a store outage, only retried until it lands."""
+    queued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def open_when(self, task: asyncio.Future[T], opens: Callable[[T], bool]) -> None:
         """Open the gate when ``task`` succeeds with a result ``opens`` accepts; else close it.
@@ -223,6 +225,7 @@ class BookingQueues:
         self._store = store
         self._batch_max = batch_max
         self._workers: dict[str, tuple[InventoryWorker, asyncio.Task[None]]] = {}
+        self._detached: dict[str, Ticket] = {}
         self._closing = False
 
     def submit(
@@ -245,6 +248,20 @@ class BookingQueues:
         loop = asyncio.get_running_loop()
         ticket = Ticket(command, loop.create_future(), loop.create_future() if gated else None)
         worker.queue.put_nowait(ticket)
+        return ticket
+
+    def detach(self, ticket: Ticket) -> None:
+        """The caller answers 202 and stops waiting; the command stays visible as pending."""
+        ticket.detached = True
+        booking_id = ticket.command.booking_id
+        self._detached[booking_id] = ticket
+        ticket.reply.add_done_callback(lambda _: self._detached.pop(booking_id, None))
+
+    def pending(self, booking_id: str) -> Ticket | None:
+        """The undecided booking request this process answered 202 for, if any."""
+        ticket = self._detached.get(booking_id)
+        if ticket is None or not isinstance(ticket.command, RequestBooking):
+            return None
         return ticket
 
     def being_written(self, ticket: Ticket) -> bool:

@@ -122,8 +122,13 @@ async def cancel(request: web.Request) -> web.Response:
 async def _visible_booking(
     request: web.Request, principal: Principal, booking_id: str
 ) -> dict[str, Any]:
-    """The booking if the caller owns it or is an admin; 404 otherwise, so existence never leaks."""
+    """The booking if the caller owns it or is an admin; 404 otherwise, so existence never leaks.
+
+    A booking this process answered 202 for reads as pending until it is decided.
+    """
     booking = await queries.get_booking(request.app[keys.DATABASE], booking_id)
+    if booking is None:
+        booking = request.app[keys.BOOKINGS].pending(booking_id)
     if booking is None or not (principal.is_admin or booking["user_id"] == principal.user_id):
         raise _not_found()
     return booking
