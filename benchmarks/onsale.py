@@ -200,6 +200,18 @@ PATHS = {
 }
 
 
+async def decision_of(
+    session: aiohttp.ClientSession, base: str, status_url: str, headers: dict[str, str]
+) -> int:
+    """Follow a 202 (pending) to its decision, as a client would: 201 confirmed or 409 rejected."""
+    while True:
+        await asyncio.sleep(0.05)
+        async with session.get(f"{base}{status_url}", headers=headers) as response:
+            booking = await response.json()
+        if booking["status"] != "pending":
+            return 201 if booking["status"] == "confirmed" else 409
+
+
 async def run_round(
     session: aiohttp.ClientSession,
     bases: list[str],
@@ -227,8 +239,10 @@ async def run_round(
                 headers["Idempotency-Key"] = uuid.uuid4().hex
             started = time.perf_counter()
             async with session.post(f"{base}{PATHS[mode]}", json=body, headers=headers) as response:
-                await response.read()
                 status = response.status
+                answer = await response.json()
+            if status == 202:
+                status = await decision_of(session, base, answer["status_url"], headers)
             latencies.append(time.perf_counter() - started)
             if status == 201:
                 confirmed += 1
@@ -386,10 +400,9 @@ def main() -> None:
             print("\nscale-out: two server processes, buyers split between them")
             with servers(store.uri, 2, workdir) as (bases, pids):
                 processes = Processes(pids, store.pid or 0)
-                (scaled,) = asyncio.run(
+                asyncio.run(
                     onsale(store.uri, bases, processes, args.concurrency, args.seats, 1, ["ours"])
                 )
-            print(f"  {describe(scaled)}")
             audited = audit(store.uri) or audited
         sys.exit(audited)
 
