@@ -352,10 +352,9 @@ def summary(results: list[Round]) -> None:
     print("\nmedians:")
     for mode, value in medians.items():
         print(f"  {mode:9} {value:7.0f} bookings/s   p99 {p99[mode]:6.1f} ms")
-    if "baseline" in medians:
-        print(f"  ours/baseline = {medians['ours'] / medians['baseline']:.2f}")
-    if "ceiling" in medians:
-        print(f"  ours/ceiling  = {medians['ours'] / medians['ceiling']:.2f}")
+    for other in ("baseline", "ceiling"):
+        if "ours" in medians and other in medians:
+            print(f"  ours/{other:8} = {medians['ours'] / medians[other]:.2f}")
 
 
 def main() -> None:
