@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 
 from boxoffice.domain.events import ShowCreated, from_stored
@@ -33,26 +34,38 @@ async def add_show(store: EventStore, command: CreateShow) -> tuple[ShowCreated,
 
 
 class ShowCatalog:
-    """Shows by id, read from their streams. A show never changes, so found ones are cached."""
+    """Shows by id, read from their streams. A show never changes, so found ones are cached.
+
+    Concurrent lookups of a show not cached yet share one read: when an on-sale
+    opens, thousands of first requests for the same show arrive together.
+    """
 
     def __init__(self, store: EventStore) -> None:
         self._store = store
         self._known: OrderedDict[str, ShowCreated] = OrderedDict()
+        self._loading: dict[str, asyncio.Future[ShowCreated | None]] = {}
 
     async def get(self, show_id: str) -> ShowCreated | None:
         show = self._known.get(show_id)
-        if show is None:
-            events = await self._store.read_stream(show_stream(show_id))
-            show = next(
-                (
-                    e
-                    for e in map(lambda r: from_stored(r.type, r.data), events)
-                    if isinstance(e, ShowCreated)
-                ),
-                None,
-            )
-            if show is None:
-                return None
+        if show is not None:
+            return show
+        loading = self._loading.get(show_id)
+        if loading is None:
+            loading = self._loading[show_id] = asyncio.ensure_future(self._load(show_id))
+            loading.add_done_callback(lambda _: self._loading.pop(show_id, None))
+        return await asyncio.shield(loading)
+
+    async def _load(self, show_id: str) -> ShowCreated | None:
+        events = await self._store.read_stream(show_stream(show_id))
+        show = next(
+            (
+                e
+                for e in map(lambda r: from_stored(r.type, r.data), events)
+                if isinstance(e, ShowCreated)
+            ),
+            None,
+        )
+        if show is not None:
             self._known[show_id] = show
             while len(self._known) > CATALOG_CACHE:
                 self._known.popitem(last=False)
