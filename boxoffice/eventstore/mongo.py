@@ -64,6 +64,7 @@ Document = dict[str, Any]
 STREAM_HEAD_CACHE = 50_000
 BOUNDARY_CACHE = 50_000
 RECENT_COMMITS = 256
+TAIL_WALK_LIMIT = 256
 HEAD_PROBE_SECONDS = 0.05
 HEAD_HINT_DELAY = 0.5
 MIN_WINDOW, MAX_WINDOW, COMMITS_PER_PROBE = 32, 4_000, 16
@@ -81,6 +82,7 @@ class MongoEventStore:
         self.commits: AsyncCollection[Document] = database[collection]
         self._head_hint: AsyncCollection[Document] = database[f"{collection}_head"]
         self._stream_heads: OrderedDict[str, tuple[int, str]] = OrderedDict()
+        self._stream_ends: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._boundaries: OrderedDict[int, None] = OrderedDict()
         self._recent: OrderedDict[int, Document] = OrderedDict()
         self._decoded: dict[int, list[RecordedEvent]] = {}
@@ -162,7 +164,7 @@ class MongoEventStore:
                 self._remember_boundary(self._next_position)
                 self._remember_commit(doc)
                 self._advance_hint(self._next_position)
-                self._remember_head(doc["stream"], doc["v"] + doc["n"] - 1, doc["h"])
+                self._remember_stream_end(doc)
                 self._notify()
                 return commit_result(doc, duplicate=False)
 
@@ -186,7 +188,7 @@ class MongoEventStore:
         return end
 
     async def _chain(
-        self, start: int, projection: Document | None = None
+        self, start: int, projection: Document | None = None, *, fresh: bool = False
     ) -> AsyncIterator[Document]:
         """The commits from the one starting at ``start``, each followed by the next, to the end.
 
@@ -194,13 +196,14 @@ class MongoEventStore:
         window grows with the commits' size so a probe returns about
         COMMITS_PER_PROBE of them.  The walk stops at the first position with
         no commit: an event never becomes visible before the ones below it.
+        ``fresh`` asks the store at the end even if it was asked a moment ago.
         """
         expected, window = start, MIN_WINDOW
         while True:
             while (recent := self._recent.get(expected)) is not None:
                 expected = recent["_id"] + recent["n"]
                 yield recent
-            if self._probed_lately(expected):
+            if not fresh and self._probed_lately(expected):
                 return
             ids = list(range(expected, expected + window))
             found = {
@@ -335,6 +338,11 @@ class MongoEventStore:
 
     async def read_stream(self, stream: str, from_version: int = 1) -> list[RecordedEvent]:
         try:
+            seen = self._stream_ends.get(stream)
+            if seen is not None and seen[0] == from_version - 1:
+                tail = await self._tail_from_log(stream, after=seen[1])
+                if tail is not None:
+                    return [e for doc in tail for e in decode_commit(doc)]
             start = 1
             if from_version > 1:
                 near = {
@@ -350,9 +358,39 @@ class MongoEventStore:
             raise StoreUnavailable(f"reading {stream!r} failed: {exc}") from None
         docs.sort(key=lambda doc: int(doc["v"]))
         if docs:
-            last = docs[-1]
-            self._remember_head(stream, last["v"] + last["n"] - 1, last["h"])
+            self._remember_stream_end(docs[-1])
         return [e for doc in docs for e in decode_commit(doc) if e.version >= from_version]
+
+    async def _tail_from_log(self, stream: str, after: int) -> list[Document] | None:
+        """The stream's commits after log position ``after`` (the end of its last one known here),
+        found by walking the log from there; None if that walk would be long.
+
+        This is how a booking worker catches up after another process appended to
+        its stream: that commit lies just past ``after``, usually still in memory,
+        while the stream index would make the embedded server decode every commit
+        of a long stream.
+        """
+        tail = []
+        walked = 0
+        async for doc in self._chain(after + 1, fresh=True):
+            walked += 1
+            if walked > TAIL_WALK_LIMIT:
+                return None
+            if doc["stream"] == stream:
+                tail.append(doc)
+        if tail:
+            self._remember_stream_end(tail[-1])
+        return tail
+
+    def _remember_stream_end(self, doc: Document) -> None:
+        """Note where a stream's newest commit known here ends: its version and log position."""
+        self._remember_head(doc["stream"], doc["v"] + doc["n"] - 1, doc["h"])
+        end = (doc["v"] + doc["n"] - 1, doc["_id"] + doc["n"] - 1)
+        if end > self._stream_ends.get(doc["stream"], (0, 0)):
+            self._stream_ends[doc["stream"]] = end
+        self._stream_ends.move_to_end(doc["stream"])
+        while len(self._stream_ends) > STREAM_HEAD_CACHE:
+            self._stream_ends.popitem(last=False)
 
     async def read_all(
         self, after: int = 0, limit: int | None = None

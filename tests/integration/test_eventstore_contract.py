@@ -127,6 +127,21 @@ async def test_read_stream_from_a_version_inside_a_batch(store: EventStore) -> N
     assert [e.version for e in await store.read_stream(stream, from_version=3)] == [3, 4, 5, 6]
 
 
+async def test_a_writer_reads_what_another_appended_after_its_own_commit(
+    new_store: StoreFactory,
+) -> None:
+    mine, theirs = new_store(), new_store()
+    stream, other = stream_name(), stream_name()
+    await mine.append(stream, events(2), NO_STREAM)
+    await theirs.append(other, events(3), NO_STREAM)
+    await theirs.append(stream, events(2, "Theirs"), 2)
+    await theirs.append(other, events(1), 3)
+    tail = await mine.read_stream(stream, from_version=3)
+    assert [(e.version, e.type) for e in tail] == [(3, "Theirs"), (4, "Theirs")]
+    await mine.append(stream, events(1, "Mine"), 4)
+    assert [e.type for e in await theirs.read_stream(stream, from_version=5)] == ["Mine"]
+
+
 async def test_global_positions_are_gapless_across_streams(store: EventStore) -> None:
     start = await store.head_position()
     await store.append(stream_name(), events(3), NO_STREAM)
