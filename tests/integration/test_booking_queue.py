@@ -8,7 +8,7 @@ import uuid
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from boxoffice.commands.booking_queue import BookingQueues, Decided, InventoryNotOpen
+from boxoffice.commands.booking_queue import BookingQueues, Decided, InventoryNotOpen, Ticket
 from boxoffice.commands.shows import add_show
 from boxoffice.domain.inventory import (
     CANCELLED,
@@ -171,13 +171,19 @@ async def failing() -> bool:
     raise RuntimeError("the claim failed")
 
 
-async def test_a_gated_booking_keeps_its_place_until_its_gate_opens(
-    store: MongoEventStore,
-) -> None:
+async def gated_then_plain(store: MongoEventStore) -> tuple[str, BookingQueues, Ticket, Ticket]:
+    """One seat; a gated booking queued first, a plain one behind it."""
     show_id = await new_show(store, capacity=1)
     queues = BookingQueues(store, batch_max=10)
     gated = queues.submit(show_id, "A", booking(show_id, "u1"), gated=True)
     behind = queues.submit(show_id, "A", booking(show_id, "u2"))
+    return show_id, queues, gated, behind
+
+
+async def test_a_gated_booking_keeps_its_place_until_its_gate_opens(
+    store: MongoEventStore,
+) -> None:
+    _, queues, gated, behind = await gated_then_plain(store)
     gated.open_when(finishing(True), bool)
     first, second = await asyncio.gather(gated.reply, behind.reply)
     await queues.close()
@@ -187,10 +193,7 @@ async def test_a_gated_booking_keeps_its_place_until_its_gate_opens(
 async def test_a_booking_whose_gate_stays_shut_is_withdrawn_without_events(
     store: MongoEventStore,
 ) -> None:
-    show_id = await new_show(store, capacity=1)
-    queues = BookingQueues(store, batch_max=10)
-    gated = queues.submit(show_id, "A", booking(show_id, "u1"), gated=True)
-    behind = queues.submit(show_id, "A", booking(show_id, "u2"))
+    show_id, queues, gated, behind = await gated_then_plain(store)
     gated.open_when(finishing(False), bool)
     decided = await behind.reply
     await queues.close()
