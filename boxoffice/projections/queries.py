@@ -132,6 +132,6 @@ async def list_users(db: AsyncDatabase[Document]) -> list[Document]:
     """Every user in registration order, without password hashes (the read model has none)."""
     users = await live_collection(db, USERS.name)
     docs = users.find({"registered_us": {"$gte": EARLIEST_US}}).sort(
-        [("registered_us", ASCENDING), ("_id", ASCENDING)]
+        [("registered_us", ASCENDING), ("position", ASCENDING)]
     )
     return [user_out(doc) async for doc in docs]

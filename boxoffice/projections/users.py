@@ -1,4 +1,7 @@
-"""Users: profile and role, never the password hash (login reads the user's stream)."""
+"""Users: profile and role, never the password hash (login reads the user's stream).
+
+``position`` (in the log) orders users registered within the same millisecond.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ def project_user(recorded: RecordedEvent, event: Event) -> list[Write]:
                         "name": event.name,
                         "role": event.role,
                         "registered_us": epoch_us(recorded.recorded_at),
+                        "position": recorded.position,
                         VERSION: recorded.version,
                     },
                 )
