@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections import queries
+from boxoffice.projections.instants import parse_instant
 from boxoffice.projections.read_models import READ_MODELS
 from boxoffice.projections.rebuild import rebuild
 from tests.projection_history import History
@@ -129,7 +130,8 @@ async def test_a_users_bookings_come_newest_first_with_their_status(
 
     assert mine, "the seeded random choice gives user 0 bookings"
     assert all(b["user_id"] == user_id for b in mine)
-    assert [b["created_at"] for b in mine] == sorted((b["created_at"] for b in mine), reverse=True)
+    created = [parse_instant(b["created_at"]) for b in mine]  # as times: "…:23Z" < "…:23.001Z"
+    assert created == sorted(created, reverse=True)
     first = await queries.get_booking(database, mine[0]["booking_id"])
     assert first == mine[0]
     assert await queries.get_booking(database, "no-such-booking") is None
