@@ -23,7 +23,8 @@ from boxoffice.domain.inventory import (
     CancelBooking,
     RequestBooking,
 )
-from boxoffice.projections.instants import epoch_us, iso_utc
+from boxoffice.projections.bookings import booking_out
+from boxoffice.projections.instants import epoch_us
 
 from .booking_queue import BookingQueues, Decided, InventoryNotOpen, Ticket
 from .idempotency import IdempotencyKeys, KeyInFlight, fingerprint
@@ -147,18 +148,20 @@ class BookingService:
             return None
         request = ticket.command
         assert isinstance(request, RequestBooking)
-        queued_at = iso_utc(epoch_us(ticket.queued_at))
-        return {
-            "booking_id": booking_id,
-            "user_id": request.user_id,
-            "status": PENDING,
-            "show_id": request.show_id,
-            "category": request.category,
-            "quantity": request.quantity,
-            "reason": None,
-            "created_at": queued_at,
-            "updated_at": queued_at,
-        }
+        queued_us = epoch_us(ticket.queued_at)
+        return booking_out(
+            {
+                "_id": booking_id,
+                "user_id": request.user_id,
+                "status": PENDING,
+                "show_id": request.show_id,
+                "category": request.category,
+                "quantity": request.quantity,
+                "reason": None,
+                "created_us": queued_us,
+                "updated_us": queued_us,
+            }
+        )
 
     async def cancel(self, booking: dict[str, Any], user_id: str, as_admin: bool) -> Decided | None:
         """Cancel a booking found in the read model; None when the decision is still pending."""

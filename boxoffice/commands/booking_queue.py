@@ -251,18 +251,16 @@ class BookingQueues:
         return ticket
 
     def detach(self, ticket: Ticket) -> None:
-        """The caller answers 202 and stops waiting; the command stays visible as pending."""
+        """The caller answers 202 and stops waiting; a booking request stays visible as pending."""
         ticket.detached = True
-        booking_id = ticket.command.booking_id
-        self._detached[booking_id] = ticket
-        ticket.reply.add_done_callback(lambda _: self._detached.pop(booking_id, None))
+        if isinstance(ticket.command, RequestBooking):
+            booking_id = ticket.command.booking_id
+            self._detached[booking_id] = ticket
+            ticket.reply.add_done_callback(lambda _: self._detached.pop(booking_id, None))
 
     def pending(self, booking_id: str) -> Ticket | None:
         """The undecided booking request this process answered 202 for, if any."""
-        ticket = self._detached.get(booking_id)
-        if ticket is None or not isinstance(ticket.command, RequestBooking):
-            return None
-        return ticket
+        return self._detached.get(booking_id)
 
     def being_written(self, ticket: Ticket) -> bool:
         """True while the batch holding ``ticket`` is past the queue: being decided and appended."""

@@ -33,7 +33,7 @@ async def applied(position: int, budget: float) -> bool:
     return True
 
 
-async def test_a_booking_answered_pending_during_an_outage_lands_when_the_store_returns(
+async def test_a_booking_answered_pending_during_an_outage_reads_pending_then_lands(
     tmp_path: Path,
 ) -> None:
     with EmbeddedStore(tmp_path) as embedded:
@@ -59,17 +59,20 @@ async def test_a_booking_answered_pending_during_an_outage_lands_when_the_store_
                 in_flight = asyncio.create_task(service.book(BookTickets("u1", show_id, "A", 1)))
                 await asyncio.sleep(0.05)
                 queued = await service.book(BookTickets("u2", show_id, "A", 1))
+                while_frozen = service.pending(queued.body["booking_id"])
                 await asyncio.sleep(FROZEN_SECONDS)
             finally:
                 os.kill(embedded.pid, signal.SIGCONT)
             with pytest.raises(StoreUnavailable):
                 await in_flight
             assert queued.status == 202
+            assert while_frozen is not None and while_frozen["status"] == "pending"
 
             deadline = asyncio.get_running_loop().time() + LANDS_WITHIN_SECONDS
             stream = inventory_stream(show_id, "A")
             confirmed: set[str] = set()
-            while queued.body["booking_id"] not in confirmed:
+            booking_id = queued.body["booking_id"]
+            while booking_id not in confirmed or service.pending(booking_id) is not None:
                 assert asyncio.get_running_loop().time() < deadline, (
                     "the pending booking never landed"
                 )
