@@ -78,6 +78,7 @@ class ProjectionRunner:
             model.name: [] for model in self._models
         }
         self._waiter_numbers = itertools.count()
+        self._compact_above = {model.name: 64 for model in self._models}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._followers: dict[str, _Follower] = {}
 
@@ -131,8 +132,15 @@ class ProjectionRunner:
     async def _reach(self, name: str, position: int) -> None:
         if self._positions[name] >= position:
             return
+        waiters = self._waiters[name]
+        if len(waiters) > self._compact_above[name]:
+            # Waiters that timed out stay in the heap until their position is applied;
+            # a read model that stops moving would otherwise collect them without end.
+            waiters[:] = [waiter for waiter in waiters if not waiter[2].done()]
+            heapq.heapify(waiters)
+            self._compact_above[name] = 2 * len(waiters) + 64
         arrival: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiters[name], (position, next(self._waiter_numbers), arrival))
+        heapq.heappush(waiters, (position, next(self._waiter_numbers), arrival))
         await arrival
 
     async def lag(self) -> list[ProjectionLag]:

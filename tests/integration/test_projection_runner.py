@@ -158,3 +158,12 @@ def collect_sockets_pymongo_left_open() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
+
+
+async def test_waiters_that_gave_up_do_not_pile_up_behind_a_stalled_read_model(
+    database: AsyncDatabase[Document],
+) -> None:
+    runner = ProjectionRunner(database, MongoEventStore(database))
+    for _ in range(500):
+        assert not await runner.wait_for(1, 0, ["bookings"])
+    assert len(runner._waiters["bookings"]) <= 200
