@@ -2,7 +2,7 @@
 
 ``boxoffice replay`` prints the log, filtered, as JSON lines or a table;
 ``boxoffice audit`` replays all of it once and checks the invariants the rest
-of the system promises: gapless positions and versions, an intact hash chain,
+of the system promises: rising positions (every number an event or sealed), gapless versions, an intact hash chain,
 seats never below zero or above capacity, one decision per request, per-user
 limits, and read models that agree with the log.  The checks are pure
 (``auditor``, ``bookings``, ``chain``, ``read_model_checks``); reading the

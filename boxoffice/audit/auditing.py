@@ -15,7 +15,7 @@ from boxoffice.eventstore import MongoEventStore
 from .auditor import LogAuditor
 from .read_model_checks import ReadModelComparison
 from .read_models import compare_read_models
-from .reading import MalformedCommit, read_events
+from .reading import MalformedCommit, SealedPosition, read_events
 from .selection import Selection
 from .violations import Violation
 
@@ -61,6 +61,9 @@ async def audit_log(
 
     async with contextlib.aclosing(read_events(store.commits, Selection())) as events:
         async for item in events:
+            if isinstance(item, SealedPosition):
+                auditor.sealed(item.position)
+                continue
             if isinstance(item, MalformedCommit):
                 found([item.violation()])
                 continue

@@ -64,6 +64,10 @@ class LogAuditor:
         found += self._domain_violations(event)
         return found
 
+    def sealed(self, position: int) -> None:
+        """A tombstone accounts for ``position``: the log may go on after it."""
+        self._next_position = max(self._next_position, position + 1)
+
     def finish(self) -> list[Violation]:
         return [v for inventory in self._inventories.values() for v in inventory.undecided()]
 

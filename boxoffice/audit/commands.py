@@ -140,7 +140,7 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 def audit(ctx: click.Context) -> None:
     """Replay the whole log and verify its invariants; exit 1 on any violation.
 
-    Checks gapless positions and versions, the hash chain, seats within 0 and
+    Checks rising positions (every number an event or sealed), gapless versions, the hash chain, seats within 0 and
     capacity, one decision per request, cancellations of confirmed bookings
     only, per-user limits, and that the read models agree with the log (run it
     when projectors have caught up, or their lag shows up as mismatches).

@@ -18,6 +18,7 @@ from pymongo.errors import PyMongoError
 
 from boxoffice.eventstore import RecordedEvent, StoreUnavailable
 from boxoffice.eventstore.commits import decode_commit
+from boxoffice.eventstore.positions import is_tombstone
 
 from .selection import Selection
 from .violations import MALFORMED_COMMIT, Violation
@@ -35,6 +36,13 @@ class MalformedCommit:
     def violation(self) -> Violation:
         positions = (self.commit,) if isinstance(self.commit, int) else ()
         return Violation(MALFORMED_COMMIT, positions, f"commit {self.commit!r}: {self.problem}")
+
+
+@dataclass(frozen=True)
+class SealedPosition:
+    """A position the store sealed with a tombstone: no event will ever be there."""
+
+    position: int
 
 
 async def _first_commit(commits: AsyncCollection[Document], position: int) -> int:
@@ -61,13 +69,16 @@ async def last_position(commits: AsyncCollection[Document]) -> int:
 
 async def read_events(
     commits: AsyncCollection[Document], selection: Selection
-) -> AsyncGenerator[RecordedEvent | MalformedCommit]:
+) -> AsyncGenerator[RecordedEvent | MalformedCommit | SealedPosition]:
     try:
         start = await _first_commit(commits, selection.from_position)
         query = selection.commit_query(start)
         cursor = commits.find(query).sort("_id", ASCENDING).batch_size(BATCH_SIZE)
         async with cursor:
             async for doc in cursor:
+                if is_tombstone(doc):
+                    yield SealedPosition(int(doc["_id"]))
+                    continue
                 try:
                     events = decode_commit(doc)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -30,8 +30,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from boxoffice.database import insert_new
-
-from .group_commit import GroupCommit
+from boxoffice.group_commit import GroupCommit
 
 KEEP_FOR_MS = 24 * 3600 * 1000
 

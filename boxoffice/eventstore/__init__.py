@@ -1,4 +1,4 @@
-"""Append-only event store with optimistic concurrency and a gapless global order."""
+"""Append-only event store with optimistic concurrency and a strictly rising global order."""
 
 from .memory import InMemoryEventStore
 from .model import (

@@ -1,33 +1,34 @@
-"""The event store on MongoDB: one document per commit, ordered by two unique indexes.
+"""The event store on MongoDB: one document per commit, positions reserved, readers at a high-water mark.
 
-Why no transactions: the embedded server runs concurrent transactions on one
-SQLite connection without isolation, and on real MongoDB a single-document
-insert is atomic anyway.  So an append is ONE insert of a commit document that
-holds the whole batch of events, and two "successor slot" unique keys make it
-safe under any concurrency:
+An append is ONE insert of a commit document holding all its events, so it is
+atomic without transactions (the embedded server does not isolate concurrent
+transactions; a single-document insert is atomic everywhere).  Unique indexes
+carry every promise:
 
-* ``(stream, v)`` where ``v`` is the first version in the commit, i.e.
-  expected_version + 1.  Only one commit can extend a given stream version.  An
-  exact expectation is first checked to be the end of an existing commit, so
-  no caller can start a commit inside another one: versions stay 1, 2, 3 ...
-* ``_id`` is the global position of the commit's first event: the end of the
-  previous commit + 1.  A writer only claims position S after it has *seen*
-  the commit ending at S - 1 (its own write, a read, or a re-read after a
-  duplicate key), so the log is gapless and becomes visible in position order.
-  A slow writer that loses its slot retries at the new head; it can never land
-  below a position a reader has already passed.  This is "serialise position
-  assignment with the commit" with the unique index as the serialisation point.
+* ``(stream, v)`` where ``v`` is the commit's first version, expected_version
+  + 1: only one commit can extend a stream version.  An exact expectation is
+  first checked to be the end of an existing commit, so versions stay 1, 2, 3.
+* ``cid``, the commit id: a retried append stores nothing new.
+* ``_id``, the global position of the commit's first event, reserved in
+  ranges (``positions.py``) and written by the cross-stream group commit
+  (``commit_writer.py``), so appends of different streams never wait for one
+  another's round trip, in one process or across processes.
+
+Readers walk the log position by position and stop at the first empty one,
+so a commit that lands late is never skipped; a position left empty below
+later commits for ``seal_after`` seconds is sealed with a tombstone, which a
+late writer meets as a duplicate key (it then writes again, higher up).
+Positions therefore rise strictly but may skip sealed numbers.
 
 How it reads: only point lookups and ``$in`` on ``_id``, and equality on a
 single-field index, with no server-side sort.  On nx-27017 a range or a sort
-loads and decodes every matching document in Python (hundreds of ms on a few
-thousand commits), while ``_id`` lookups stay at a millisecond.  The log is
-walked as the chain it is: the commit after the one at position p starts at
-p + n.  The head is found from a hint (the highest known end, kept with
-``$max`` in the background) by following the chain forward; the hint may lag,
-never lead, so it only saves steps and never decides anything.  The newest
-commits this process wrote or read are kept in memory (only once committed),
-so the projectors in the same process read them without a round trip.
+loads and decodes every matching document in Python, while ``_id`` lookups
+stay at a millisecond; on a real MongoDB both are index reads.  The commit
+after the one at position p starts at p + n, so the log is walked as a chain,
+a window of positions per probe.  The head is found from a hint, the highest
+end that a walk reached with nothing missing below it; the hint may lag,
+never lead.  The newest commits this process wrote or read are kept in memory
+(only once stored), so its projectors read them without a round trip.
 """
 
 from __future__ import annotations
@@ -36,14 +37,16 @@ import asyncio
 import contextlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import PyMongoError
 
+from .commit_writer import CommitWriter, Refusal
 from .commits import build_commit, commit_result, decode_commit
 from .hashing import GENESIS
 from .model import (
@@ -59,6 +62,7 @@ from .model import (
     check_append,
     new_id,
 )
+from .positions import Positions
 
 Document = dict[str, Any]
 STREAM_HEAD_CACHE = 50_000
@@ -67,6 +71,8 @@ RECENT_COMMITS = 256
 TAIL_WALK_LIMIT = 256
 HEAD_PROBE_SECONDS = 0.05
 HEAD_HINT_DELAY = 0.5
+SEAL_AFTER_SECONDS = 2.0
+GAPS_REMEMBERED = 64
 MIN_WINDOW, MAX_WINDOW, COMMITS_PER_PROBE = 32, 4_000, 16
 
 
@@ -75,22 +81,39 @@ def _now() -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+@dataclass
+class _Walk:
+    """Where a walk of the chain stopped: at the end of the log, or at an empty position
+    below later commits (a gap, still being written or about to be sealed)."""
+
+    end: int = 0
+    at_gap: bool = False
+
+
 class MongoEventStore:
     """EventStore on a MongoDB collection of commit documents (see module docstring)."""
 
-    def __init__(self, database: AsyncDatabase[Document], collection: str = "events") -> None:
+    def __init__(
+        self,
+        database: AsyncDatabase[Document],
+        collection: str = "events",
+        *,
+        seal_after: float = SEAL_AFTER_SECONDS,
+    ) -> None:
         self.commits: AsyncCollection[Document] = database[collection]
         self._head_hint: AsyncCollection[Document] = database[f"{collection}_head"]
+        self._positions = Positions(database[f"{collection}_positions"], self.commits)
+        self._writer = CommitWriter(self.commits, self._positions, self._stored)
+        self._seal_after = seal_after
         self._stream_heads: OrderedDict[str, tuple[int, str]] = OrderedDict()
         self._stream_ends: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._boundaries: OrderedDict[int, None] = OrderedDict()
         self._recent: OrderedDict[int, Document] = OrderedDict()
         self._decoded: dict[int, list[RecordedEvent]] = {}
-        self._head_probed: tuple[int, float] = (0, -1.0)
-        self._next_position: int | None = None
+        self._gaps_seen: dict[int, float] = {}
+        self._complete_up_to = 1
         self._hint_target = 0
         self._hint_writer: asyncio.Task[None] | None = None
-        self._claim = asyncio.Lock()
         self._appended = asyncio.Event()
 
     async def ensure_indexes(self) -> None:
@@ -102,6 +125,7 @@ class MongoEventStore:
             await self.commits.create_index([("cid", ASCENDING)], unique=True, name="commit_id")
             # Stream reads query this single-field index: nx-27017 does not use the compound one.
             await self.commits.create_index([("stream", ASCENDING)], name="stream")
+            await self._positions.ensure_counter()
         except PyMongoError as exc:
             raise StoreUnavailable(f"cannot create event store indexes: {exc}") from None
 
@@ -133,62 +157,41 @@ class MongoEventStore:
                 commit_id=commit_id,
                 recorded_at=_now(),
             )
-            outcome = await self._insert_at_head(doc)
-            if isinstance(outcome, AppendResult):
-                return outcome
-            if outcome == "stream_taken":
-                self._stream_heads.pop(stream, None)
-                if expected is not StreamState.ANY:
-                    raise WrongExpectedVersion(stream, expected)
+            outcome = await self._writer.write(doc)
+            if outcome is not Refusal.STREAM_TAKEN:
+                return commit_result(outcome.doc, duplicate=outcome.duplicate)
+            self._stream_heads.pop(stream, None)
+            if expected is not StreamState.ANY:
+                raise WrongExpectedVersion(stream, expected)
 
-    async def _insert_at_head(self, doc: Document) -> AppendResult | str:
-        """Claim the next global position and insert; loop while only the position was taken."""
-        async with self._claim:
-            while True:
-                doc["_id"] = await self._head_end() + 1
-                try:
-                    await self._insert_commit(doc)
-                except DuplicateKeyError:
-                    # Whichever key the server reported, our view of the head may be stale.
-                    self._next_position = None
-                    stored = await self.commits.find_one({"cid": doc["cid"]})
-                    if stored is not None:
-                        return commit_result(stored, duplicate=True)
-                    slot = {"stream": doc["stream"], "v": doc["v"]}
-                    if await self.commits.find_one(slot, {"_id": 1}):
-                        return "stream_taken"
-                    continue
-                self._next_position = doc["_id"] + doc["n"]
-                # As good as a probe: no writer can claim the next slot before seeing this commit.
-                self._head_probed = (self._next_position, asyncio.get_running_loop().time())
-                self._remember_boundary(self._next_position)
-                self._remember_commit(doc)
-                self._advance_hint(self._next_position)
-                self._remember_stream_end(doc)
-                self._notify()
-                return commit_result(doc, duplicate=False)
+    def _stored(self, docs: list[Document]) -> None:
+        """The writer stored these: local readers find them without a round trip."""
+        for doc in docs:
+            self._remember_boundary(doc["_id"] + doc["n"])
+            self._remember_commit(doc)
+            self._remember_stream_end(doc)
+        if docs:
+            self._notify()
 
-    async def _insert_commit(self, doc: Document) -> None:
-        await self.commits.insert_one(doc)
-
-    async def _head_end(self) -> int:
-        if self._next_position is None:
-            self._next_position = await self._end_of_chain(await self._hinted_start())
-        return self._next_position - 1
+    async def _end_of_log(self) -> int:
+        """The position after the last commit reachable from the hint with nothing missing."""
+        walk = _Walk()
+        async for _ in self._chain(await self._hinted_start(), {"n": 1}, walk=walk):
+            pass
+        return walk.end
 
     async def _hinted_start(self) -> int:
         hint = await self._head_hint.find_one({"_id": "log"})
-        return max(int(hint["next"]) if hint else 1, self._next_position or 1)
-
-    async def _end_of_chain(self, start: int) -> int:
-        """The position after the last commit, following the chain from a commit boundary."""
-        end = start
-        async for doc in self._chain(start, {"n": 1}):
-            end = doc["_id"] + doc["n"]
-        return end
+        self._complete_up_to = max(self._complete_up_to, int(hint["next"]) if hint else 1)
+        return self._complete_up_to
 
     async def _chain(
-        self, start: int, projection: Document | None = None, *, fresh: bool = False
+        self,
+        start: int,
+        projection: Document | None = None,
+        *,
+        fresh: bool = False,
+        walk: _Walk | None = None,
     ) -> AsyncIterator[Document]:
         """The commits from the one starting at ``start``, each followed by the next, to the end.
 
@@ -198,11 +201,14 @@ class MongoEventStore:
         no commit: an event never becomes visible before the ones below it.
         ``fresh`` asks the store at the end even if it was asked a moment ago.
         """
+        walk = walk if walk is not None else _Walk()
         expected, window = start, MIN_WINDOW
         while True:
             while (recent := self._recent.get(expected)) is not None:
                 expected = recent["_id"] + recent["n"]
                 yield recent
+            walk.end, walk.at_gap = expected, False
+            self._walked(start, expected)
             if not fresh and self._probed_lately(expected):
                 return
             ids = list(range(expected, expected + window))
@@ -219,29 +225,50 @@ class MongoEventStore:
                 if projection is None:
                     self._remember_commit(doc)
                 yield doc
-            if walked == 0:
-                self._head_probed = (expected, asyncio.get_running_loop().time())
+            walk.end = expected
+            self._walked(start, expected)
+            if walked:
+                average_size = (expected - first) // walked
+                window = min(MAX_WINDOW, max(MIN_WINDOW, average_size * COMMITS_PER_PROBE))
+                continue
+            later = [position for position in found if position > expected]
+            if not later:
                 return
-            average_size = (expected - first) // walked
-            window = min(MAX_WINDOW, max(MIN_WINDOW, average_size * COMMITS_PER_PROBE))
+            if not await self._sealed_if_stale(expected, min(later)):
+                walk.at_gap = True
+                return
+
+    def _walked(self, start: int, end: int) -> None:
+        """A walk from ``start`` reached ``end`` with nothing missing on the way."""
+        if start <= self._complete_up_to < end:
+            self._complete_up_to = end
+            self._advance_hint(end)
+
+    async def _sealed_if_stale(self, gap: int, next_commit: int) -> bool:
+        """Seal the empty positions ``gap`` .. ``next_commit`` - 1 once they have stayed empty
+        for ``seal_after`` seconds: their writer is gone (or so late it will write again)."""
+        now = asyncio.get_running_loop().time()
+        if len(self._gaps_seen) > GAPS_REMEMBERED:
+            self._gaps_seen = {
+                p: t for p, t in self._gaps_seen.items() if p >= self._complete_up_to
+            }
+        first_seen = self._gaps_seen.setdefault(gap, now)
+        if now - first_seen < self._seal_after:
+            return False
+        del self._gaps_seen[gap]
+        await self._positions.seal(range(gap, next_commit))
+        return True
 
     def _probed_lately(self, position: int) -> bool:
-        """True when the store said nothing starts at ``position`` a moment ago.
+        """True when this process reserved the positions just below ``position`` a moment ago.
 
-        A local append says so too: until it landed, no writer could have seen
-        it, and a writer claims the slot after a commit only once it has.
-        Several readers in this process (the projectors) reach the same end of
-        the log this process wrote after every local append; one probe answers
-        for all of them.  Another process's commit there is found on the next
-        probe, at most HEAD_PROBE_SECONDS later.  Anywhere else the chain is
-        always probed: something may well be there.
+        Nothing could be at ``position`` then, so the projectors that follow
+        every local append to the end of the log need not ask the store there.
+        Another process's commit there is found on the next probe, at most
+        HEAD_PROBE_SECONDS later.
         """
-        if position != self._next_position:
-            return False
-        probed_at, when = self._head_probed
-        return (
-            probed_at == position and asyncio.get_running_loop().time() - when < HEAD_PROBE_SECONDS
-        )
+        free, since = self._writer.free_since
+        return position == free and asyncio.get_running_loop().time() - since < HEAD_PROBE_SECONDS
 
     def _remember_commit(self, doc: Document) -> None:
         """Keep the newest committed commits: local readers (the projectors) then need no round trip."""
@@ -271,7 +298,7 @@ class MongoEventStore:
             self._hint_writer = asyncio.create_task(self._write_hint())
 
     async def _write_hint(self) -> None:
-        """Record the highest end this process committed, coalescing a burst into one write."""
+        """Record the highest complete end known here, coalescing a burst into one write."""
         written = 0
         while written < self._hint_target:
             await asyncio.sleep(HEAD_HINT_DELAY)
@@ -281,7 +308,7 @@ class MongoEventStore:
                     {"_id": "log"}, {"$max": {"next": target}}, upsert=True
                 )
             except PyMongoError:
-                return  # advisory only: the next append tries again
+                return  # advisory only: the next walk tries again
             written = target
 
     async def _commit_containing(self, position: int) -> int | None:
@@ -290,18 +317,17 @@ class MongoEventStore:
             return position
         if self._probed_lately(position):
             return None
-        if await self.commits.find_one({"_id": position}, {"_id": 1}):
+        if position in self._boundaries or await self.commits.find_one(
+            {"_id": position}, {"_id": 1}
+        ):
             return position
-        if position in self._boundaries:
-            self._head_probed = (position, asyncio.get_running_loop().time())
-            return None  # a known commit boundary with no commit after it yet: the end
         earliest = max(1, position - MAX_EVENTS_PER_APPEND + 1)
         ids = list(range(earliest, position))
         starts = [doc async for doc in self.commits.find({"_id": {"$in": ids}}, {"n": 1})]
         holder = max(starts, key=lambda doc: int(doc["_id"]), default=None)
         if holder is not None and holder["_id"] + holder["n"] > position:
             return int(holder["_id"])
-        return None
+        return position  # empty: the walk from here waits for it or seals it
 
     async def _base_of(self, stream: str, expected: ExpectedVersion) -> tuple[int, str]:
         """(version, hash) of the commit end this append builds on, or WrongExpectedVersion."""
@@ -363,21 +389,24 @@ class MongoEventStore:
 
     async def _tail_from_log(self, stream: str, after: int) -> list[Document] | None:
         """The stream's commits after log position ``after`` (the end of its last one known here),
-        found by walking the log from there; None if that walk would be long.
+        found by walking the log from there; None if that walk would be long or meets a gap.
 
         This is how a booking worker catches up after another process appended to
         its stream: that commit lies just past ``after``, usually still in memory,
         while the stream index would make the embedded server decode every commit
-        of a long stream.
+        of a long stream.  Past a gap the stream may have moved on: the index answers.
         """
-        tail = []
+        tail: list[Document] = []
+        walk = _Walk()
         walked = 0
-        async for doc in self._chain(after + 1, fresh=True):
+        async for doc in self._chain(after + 1, fresh=True, walk=walk):
             walked += 1
             if walked > TAIL_WALK_LIMIT:
                 return None
             if doc["stream"] == stream:
                 tail.append(doc)
+        if walk.at_gap:
+            return None
         if tail:
             self._remember_stream_end(tail[-1])
         return tail
@@ -413,7 +442,7 @@ class MongoEventStore:
 
     async def head_position(self) -> int:
         try:
-            return await self._end_of_chain(await self._hinted_start()) - 1
+            return await self._end_of_log() - 1
         except PyMongoError as exc:
             raise StoreUnavailable(f"reading the log head failed: {exc}") from None
 
@@ -421,10 +450,10 @@ class MongoEventStore:
         """Local appends wake waiters at once; other processes' appends are seen on the next poll.
 
         An append that landed between the caller's last read and this call has
-        already fired its signal, so a head this process knows past ``after``
+        already fired its signal, so a complete head known here past ``after``
         returns at once instead of sleeping through ``max_wait``.
         """
-        if self._next_position is not None and self._next_position - 1 > after:
+        if self._complete_up_to - 1 > after:
             return
         signal = self._appended
         with contextlib.suppress(TimeoutError):

@@ -32,9 +32,10 @@ class EventStore(Protocol):
     def read_all(self, after: int = 0, limit: int | None = None) -> AsyncIterator[RecordedEvent]:
         """Every event with position > after, in global order, streamed.
 
-        Positions are 1, 2, 3 ... with no gaps, and an event becomes visible only
-        after every event with a lower position: a reader that has seen position
-        p never later finds an event at or below p.  ``limit`` bounds the events.
+        Positions rise strictly (a store may skip numbers it never filled), and an
+        event becomes visible only after every event with a lower position: a
+        reader that has seen position p never later finds an event at or below p.
+        ``limit`` bounds the events.
         """
         ...
 

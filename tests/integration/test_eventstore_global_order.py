@@ -1,48 +1,133 @@
-"""A writer held back mid-commit can never land below a position a reader has passed."""
+"""Writers held back between reserving their positions and inserting: readers never skip them."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from boxoffice.eventstore import NO_STREAM, MongoEventStore, NewEvent
+from boxoffice.eventstore import NO_STREAM, MongoEventStore, NewEvent, RecordedEvent, subscribe
 
 
 class HeldBackStore(MongoEventStore):
-    """Claims its position, then waits at a gate before the insert reaches the server."""
+    """Reserves its positions, then waits at a gate before its insert reaches the server."""
 
-    def __init__(self, database: AsyncDatabase[dict]) -> None:
-        super().__init__(database)
-        self.claimed = asyncio.Event()
+    def __init__(self, database: AsyncDatabase[dict], **options: Any) -> None:
+        super().__init__(database, **options)
+        self.held = asyncio.Event()
         self.gate = asyncio.Event()
+        insert = self._writer._insert
 
-    async def _insert_commit(self, doc: dict[str, Any]) -> None:
-        if not self.gate.is_set():
-            self.claimed.set()
-            await self.gate.wait()
-        await super()._insert_commit(doc)
+        async def held_back_insert(batch: list[dict[str, Any]]) -> set[int]:
+            if not self.gate.is_set():
+                self.held.set()
+                await self.gate.wait()
+            return await insert(batch)
+
+        self._writer._insert = held_back_insert  # type: ignore[method-assign]
 
 
-async def test_slow_writer_commits_after_the_position_a_reader_has_seen(
+def one_event(kind: str) -> list[NewEvent]:
+    return [NewEvent(kind, {})]
+
+
+async def read_from(store: MongoEventStore, after: int) -> list[RecordedEvent]:
+    return [event async for event in store.read_all(after)]
+
+
+async def test_a_commit_above_a_held_back_writer_stays_invisible_until_that_writer_lands(
+    database: AsyncDatabase[dict],
+) -> None:
+    fast, reader = MongoEventStore(database), MongoEventStore(database)
+    await fast.ensure_indexes()
+    slow = HeldBackStore(database)
+    head = await reader.head_position()
+
+    slow_append = asyncio.create_task(slow.append("slow", one_event("Slow"), NO_STREAM))
+    await slow.held.wait()
+    fast_result = await fast.append("fast", one_event("Fast"), NO_STREAM)
+    while_held = await read_from(reader, head)
+    slow.gate.set()
+    slow_result = await slow_append
+
+    assert while_held == []
+    assert [e.stream for e in await read_from(reader, head)] == ["slow", "fast"]
+    assert slow_result.first_position < fast_result.first_position
+
+
+async def test_one_held_back_writer_among_many_is_never_skipped_by_a_live_reader(
+    database: AsyncDatabase[dict],
+) -> None:
+    await MongoEventStore(database).ensure_indexes()
+    held = HeldBackStore(database)
+    writers = [held, *(MongoEventStore(database) for _ in range(7))]
+    streams = [f"s-{uuid.uuid4().hex[:8]}" for _ in writers]
+    head = await MongoEventStore(database).head_position()
+    seen: list[RecordedEvent] = []
+
+    async def write(store: MongoEventStore, stream: str) -> None:
+        for version in range(5):
+            await store.append(stream, one_event("Happened"), version)
+
+    async def read() -> None:
+        async for event in subscribe(MongoEventStore(database), head, idle_timeout=0.02):
+            seen.append(event)
+            if len(seen) == 5 * len(writers):
+                return
+
+    reading = asyncio.create_task(read())
+    writing = [asyncio.create_task(write(w, s)) for w, s in zip(writers, streams, strict=True)]
+    await held.held.wait()
+    await asyncio.gather(*writing[1:])
+    await asyncio.sleep(0.2)
+    seen_while_held = list(seen)
+    held.gate.set()
+    await asyncio.wait_for(asyncio.gather(writing[0], reading), 30)
+
+    held_position = next(e.position for e in seen if e.stream == streams[0])
+    assert all(e.position < held_position for e in seen_while_held)
+    positions = [e.position for e in seen]
+    assert positions == sorted(set(positions))
+    for stream in streams:
+        assert [e.version for e in seen if e.stream == stream] == [1, 2, 3, 4, 5]
+
+
+async def test_a_position_left_empty_is_sealed_and_its_late_writer_lands_above_the_reader(
     database: AsyncDatabase[dict],
 ) -> None:
     fast = MongoEventStore(database)
     await fast.ensure_indexes()
-    slow, reader = HeldBackStore(database), MongoEventStore(database)
+    reader = MongoEventStore(database, seal_after=0.1)
+    late = HeldBackStore(database)
     head = await reader.head_position()
 
-    slow_append = asyncio.create_task(slow.append("slow", [NewEvent("Slow", {})], NO_STREAM))
-    await slow.claimed.wait()
-    fast_result = await fast.append("fast", [NewEvent("Fast", {})], NO_STREAM)
-    first_read = [e async for e in reader.read_all(head)]
-    checkpoint = first_read[-1].position
-
-    slow.gate.set()
-    slow_result = await slow_append
-    second_read = [e async for e in reader.read_all(checkpoint)]
+    late_append = asyncio.create_task(late.append("late", one_event("Late"), NO_STREAM))
+    await late.held.wait()
+    await fast.append("fast", one_event("Fast"), NO_STREAM)
+    assert await read_from(reader, head) == []
+    await asyncio.sleep(0.15)
+    first_read = await read_from(reader, head)
+    late.gate.set()
+    late_result = await late_append
+    second_read = await read_from(reader, first_read[-1].position)
 
     assert [e.stream for e in first_read] == ["fast"]
-    assert [e.stream for e in second_read] == ["slow"]
-    assert slow_result.first_position == fast_result.last_position + 1 == checkpoint + 1
+    assert [e.stream for e in second_read] == ["late"]
+    assert late_result.first_position > first_read[-1].position
+
+
+async def test_appends_land_past_a_log_written_before_positions_were_reserved(
+    database: AsyncDatabase[dict],
+) -> None:
+    earlier = MongoEventStore(database)
+    await earlier.append("old", one_event("Old"), NO_STREAM)
+    await database.events_positions.drop()
+
+    store = MongoEventStore(database)
+    await store.ensure_indexes()
+    result = await store.append("new", one_event("New"), NO_STREAM)
+
+    assert [e.stream for e in await read_from(store, 0)] == ["old", "new"]
+    assert result.first_position == 2

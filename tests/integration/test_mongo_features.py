@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 
 async def test_unique_compound_index_rejects_a_duplicate_pair(
@@ -62,6 +62,39 @@ async def test_find_one_and_update_increments_atomically(database: AsyncDatabase
 
     await asyncio.gather(*(bump() for _ in range(40)))
     assert (await database.c.find_one({"_id": "n"}))["v"] == 40
+
+
+async def test_concurrent_upserted_increments_hand_out_disjoint_ranges(
+    database: AsyncDatabase[dict],
+) -> None:
+    async def reserve(count: int) -> range:
+        after = await database.c.find_one_and_update(
+            {"_id": "seq"}, {"$inc": {"last": count}}, upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )  # fmt: skip
+        return range(after["last"] - count + 1, after["last"] + 1)
+
+    ranges = await asyncio.gather(*(reserve(1 + i % 3) for i in range(30)))
+    taken = [position for reserved in ranges for position in reserved]
+    assert sorted(taken) == list(range(1, len(taken) + 1))
+
+
+async def test_an_unordered_insert_refuses_each_duplicate_alone(
+    database: AsyncDatabase[dict],
+) -> None:
+    await database.c.create_index([("s", ASCENDING), ("v", ASCENDING)], unique=True)
+    await database.c.insert_one({"_id": 1, "s": "a", "v": 1})
+    docs = [
+        {"_id": 2, "s": "b", "v": 1},
+        {"_id": 1, "s": "c", "v": 1},
+        {"_id": 3, "s": "a", "v": 1},
+        {"_id": 4, "s": "d", "v": 1},
+    ]
+    with pytest.raises(BulkWriteError) as refused:
+        await database.c.insert_many(docs, ordered=False)
+    errors = refused.value.details["writeErrors"]
+    assert [(e["index"], e["code"]) for e in errors] == [(1, 11000), (2, 11000)]
+    assert sorted([d["_id"] async for d in database.c.find({})]) == [1, 2, 4]
 
 
 async def test_guarded_decrement_never_goes_below_zero(database: AsyncDatabase[dict]) -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from boxoffice.commands.group_commit import GroupCommit
+from boxoffice.group_commit import GroupCommit
 
 
 async def test_concurrent_callers_share_one_write() -> None:

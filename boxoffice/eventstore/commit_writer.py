@@ -1,0 +1,135 @@
+"""Cross-stream group commit: every commit ready in this process goes out in one insert.
+
+Appends of different streams never wait for each other's round trip: those
+that arrive while a batch is being written form the next batch, which takes
+one ``$inc`` for its positions and one unordered ``insert_many`` whatever the
+number of streams in it.  Each commit then succeeds or fails on its own unique
+keys, exactly as a lone insert would:
+
+* ``(stream, v)`` taken: another writer extended the stream first, a
+  version conflict;
+* ``cid`` taken: the commit was stored before (a retried append);
+* only ``_id`` taken: a reader sealed the position while this insert was late,
+  so the commit is written again at freshly reserved positions.
+
+Which key refused a document is read back rather than parsed from the error,
+which servers word differently.  Positions of commits that did not land are
+sealed at once, so readers need not wait for them to go stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from boxoffice.database import insert_new
+from boxoffice.group_commit import GroupCommit
+
+from .positions import Positions
+
+Document = dict[str, Any]
+
+
+class Refusal(enum.Enum):
+    STREAM_TAKEN = "stream_taken"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The commit as it is in the store: the one written, or the one stored earlier under its id."""
+
+    doc: Document
+    duplicate: bool
+
+
+Outcome = Stored | Refusal
+Landed = Callable[[list[Document]], None]
+"""Told of the documents (commits and tombstones) a batch put in the store."""
+
+
+class CommitWriter:
+    def __init__(
+        self,
+        commits: AsyncCollection[Document],
+        positions: Positions,
+        landed: Landed,
+        max_batch: int = 1_000,
+    ) -> None:
+        self._commits = commits
+        self._positions = positions
+        self._landed = landed
+        self._unsettled: list[int] = []
+        self.free_since: tuple[int, float] = (0, 0.0)
+        """(position, loop time): the position after the last range reserved here, and when.
+        Nothing could be at that position then: as good as a probe of the store."""
+        self._group: GroupCommit[Document, Outcome] = GroupCommit(self._write, max_batch)
+
+    async def write(self, doc: Document) -> Outcome:
+        """Store one commit document (its ``_id`` is assigned here)."""
+        return await self._group.submit(doc)
+
+    async def _write(self, docs: list[Document]) -> list[Outcome]:
+        await self._seal_unsettled()
+        outcomes: dict[int, Outcome] = {}
+        todo = list(range(len(docs)))
+        while todo:
+            batch = [docs[i] for i in todo]
+            await self._place(batch)
+            self._unsettled = [doc["_id"] for doc in batch]
+            refused = await self._insert(batch)
+            self._unsettled = []
+            retry, abandoned = [], []
+            for i, doc in zip(todo, batch, strict=True):
+                if doc["_id"] not in refused:
+                    outcomes[i] = Stored(doc, duplicate=False)
+                    continue
+                outcome = await self._why_refused(doc)
+                if outcome is None:
+                    retry.append(i)
+                else:
+                    outcomes[i] = outcome
+                    abandoned.append(doc["_id"])
+            stones = await self._positions.seal(abandoned)
+            landed = [doc for doc in batch if doc["_id"] not in refused]
+            self._landed(landed + stones)
+            todo = retry
+        return [outcomes[i] for i in range(len(docs))]
+
+    async def _place(self, batch: list[Document]) -> None:
+        """Give the batch consecutive fresh positions."""
+        asked_at = asyncio.get_running_loop().time()
+        position = await self._positions.reserve(sum(doc["n"] for doc in batch))
+        for doc in batch:
+            doc["_id"] = position
+            position += doc["n"]
+        self.free_since = max(self.free_since, (position, asked_at))
+
+    async def _insert(self, batch: list[Document]) -> set[int]:
+        """Insert every document on its own; the positions of those a unique key refused."""
+        inserted = await insert_new(self._commits, batch)
+        return {doc["_id"] for doc, landed in zip(batch, inserted, strict=True) if not landed}
+
+    async def _why_refused(self, doc: Document) -> Outcome | None:
+        """Which unique key refused ``doc``; None when only its position was taken."""
+        stored = await self._commits.find_one({"cid": doc["cid"]})
+        if stored is not None:
+            return Stored(stored, duplicate=True)
+        if await self._commits.find_one({"stream": doc["stream"], "v": doc["v"]}, {"_id": 1}):
+            return Refusal.STREAM_TAKEN
+        return None
+
+    async def _seal_unsettled(self) -> None:
+        """Seal the positions of a batch whose insert failed without an answer.
+
+        Whatever became of it, its callers were told the store did not answer
+        and retry under the same commit ids, at new positions; a commit that
+        did land keeps its position (the tombstone meets its ``_id``).
+        """
+        if self._unsettled:
+            positions, self._unsettled = self._unsettled, []
+            self._landed(await self._positions.seal(positions))
