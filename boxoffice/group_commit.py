@@ -8,18 +8,19 @@ one per caller, the way a database amortises its log flush.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-BatchWrite = Callable[[list[T]], Awaitable[list[R]]]
+BatchWrite = Callable[[list[T]], Awaitable[Sequence[R | Exception]]]
 
 
 class GroupCommit(Generic[T, R]):
     def __init__(self, write: BatchWrite[T, R], max_batch: int = 500) -> None:
-        """``write`` takes the items of one batch and returns one result per item, in order."""
+        """``write`` takes the items of one batch and returns one result per item, in order;
+        an exception in place of a result fails that item's caller alone."""
         self._write = write
         self._max_batch = max_batch
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
@@ -45,5 +46,9 @@ class GroupCommit(Generic[T, R]):
                         reply.set_exception(failure)
                 continue
             for (_, reply), result in zip(batch, results, strict=True):
-                if not reply.done():
+                if reply.done():
+                    continue
+                if isinstance(result, Exception):
+                    reply.set_exception(result)
+                else:
                     reply.set_result(result)

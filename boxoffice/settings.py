@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     max_quantity: int = Field(default=10, ge=1, le=1000)
     booking_wait_seconds: float = Field(default=2.0, gt=0, le=30)
     booking_batch_max: int = Field(default=256, ge=1, le=1000)
+    request_recovery_seconds: float = Field(default=10.0, ge=0.2, le=3600)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     bcrypt_concurrency: int = Field(default=4, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)

@@ -1,14 +1,21 @@
 """Booking and cancelling as the API offers them: no HTTP here, just outcomes.
 
-``book`` answers with an HTTP-shaped ``Reply`` because the Idempotency-Key
-contract is about replaying the *response*: the stored reply is what a retry
-gets back, byte for byte.
+A booking request goes, top to bottom: the offer is checked against the
+catalog; the request is queued for its inventory while its record is written
+(the two waits overlap; the queue decides it only if the record is the first
+for its Idempotency-Key); then the caller waits a bounded time for the
+decision and for the read models to show it, all within one budget.  Once
+the record is in the store, every outcome is true: 201 or 409 when decided in
+time, otherwise 202 with a status URL that any process answers from the
+record and that a restarted or another process settles (``RequestRecovery``).
+When the store stops answering while the record is being written, the answer
+is also 202: this process keeps writing it until the store says what became
+of it, then decides it.  503 is left for a request of which nothing was sent.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,17 +28,17 @@ from boxoffice.domain.inventory import (
     UNKNOWN_CATEGORY,
     UNKNOWN_SHOW,
     CancelBooking,
-    RequestBooking,
 )
-from boxoffice.projections.bookings import booking_out
-from boxoffice.projections.instants import epoch_us
+from boxoffice.eventstore import StoreUnavailable
 
 from .booking_queue import BookingQueues, Decided, InventoryNotOpen, Ticket
-from .idempotency import IdempotencyKeys, KeyInFlight, fingerprint
+from .booking_requests import BookingRequest, BookingRequests, KeyInFlight
 from .shows import ShowCatalog
 
 WaitForProjection = Callable[[int, float], Awaitable[bool]]
 """Waits until the read models a booking changes have applied a log position (read-your-writes)."""
+
+FindBooking = Callable[[str], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(frozen=True)
@@ -53,22 +60,19 @@ def status_url(booking_id: str) -> str:
     return f"/booking/tickets/status?booking_id={booking_id}"
 
 
-FindBooking = Callable[[str], Awaitable[dict[str, Any] | None]]
-
-
 class BookingService:
     def __init__(
         self,
         queues: BookingQueues,
         catalog: ShowCatalog,
-        idempotency: IdempotencyKeys,
+        requests: BookingRequests,
         find_booking: FindBooking,
         wait_for_projection: WaitForProjection,
         wait_seconds: float,
     ) -> None:
         self._queues = queues
         self._catalog = catalog
-        self._idempotency = idempotency
+        self._requests = requests
         self._find_booking = find_booking
         self._wait_for_projection = wait_for_projection
         self._wait_seconds = wait_seconds
@@ -76,37 +80,35 @@ class BookingService:
     async def book(self, command: BookTickets) -> Reply:
         unknown = await self._unknown_offer(command)
         if unknown is not None:
-            return _unknown(command, unknown)
-        key = command.idempotency_key
-        if key is None:
-            return await self._book(command, uuid.uuid4().hex)
-        request = {
-            "show_id": command.show_id,
-            "category": command.category,
-            "quantity": command.quantity,
-        }
-        booking_id = uuid.uuid4().hex
-        # Queued while its claim is written: the two waits overlap instead of adding up.
-        ticket = self._submit(command, booking_id, gated=True)
-        claiming = asyncio.ensure_future(
-            self._idempotency.claim(command.user_id, key, fingerprint(request), booking_id)
+            return _unknown(command.show_id, command.category, command.quantity, unknown)
+        request = BookingRequest(
+            uuid.uuid4().hex,
+            command.user_id,
+            command.show_id,
+            command.category,
+            command.quantity,
+            command.idempotency_key,
         )
-        ticket.open_when(claiming, lambda claim: claim.first)
-        claim = await claiming
-        if not claim.first:
-            earlier = await self._find_booking(claim.booking_id)
+        deadline = asyncio.get_running_loop().time() + self._wait_seconds
+        ticket = self._submit(request, gated=True)
+        recording = asyncio.ensure_future(self._requests.record(request))
+        ticket.open_when(recording, lambda recorded: recorded.first)
+        try:
+            # StoreUnavailable only if nothing was written: a 503.
+            recorded = await asyncio.wait_for(asyncio.shield(recording), self._wait_seconds)
+        except TimeoutError:
+            return _pending(request)  # the store stopped answering; the record is still retried
+        if not recorded.first:
+            earlier = await self._find_booking(recorded.booking_id)
             if earlier is not None and earlier["status"] != PENDING:
                 return _reply_for(earlier)
-            if claim.lease_running:
+            if recorded.lease_running:
                 raise KeyInFlight()
-            await self._idempotency.renew(command.user_id, key)
-            ticket = self._submit(command, claim.booking_id)
-        try:
-            return await self._settled(command, claim.booking_id, ticket)
-        except Exception:
-            with contextlib.suppress(Exception):
-                await self._idempotency.release(command.user_id, key)
-            raise
+            assert request.key is not None, "a request without a key is always first"
+            await self._requests.renew(command.user_id, request.key)
+            request = BookingRequest(recorded.booking_id, *_details(request))
+            ticket = self._submit(request)
+        return await self._settled(request, ticket, deadline)
 
     async def _unknown_offer(self, command: BookTickets) -> str | None:
         show = await self._catalog.get(command.show_id)
@@ -116,80 +118,56 @@ class BookingService:
             return UNKNOWN_CATEGORY
         return None
 
-    def _submit(self, command: BookTickets, booking_id: str, *, gated: bool = False) -> Ticket:
-        request = RequestBooking(
-            booking_id, command.show_id, command.category, command.user_id, command.quantity
+    def _submit(self, request: BookingRequest, *, gated: bool = False) -> Ticket:
+        return self._queues.submit(
+            request.show_id, request.category, request.command(), gated=gated
         )
-        return self._queues.submit(command.show_id, command.category, request, gated=gated)
 
-    async def _book(self, command: BookTickets, booking_id: str) -> Reply:
-        return await self._settled(command, booking_id, self._submit(command, booking_id))
-
-    async def _settled(self, command: BookTickets, booking_id: str, ticket: Ticket) -> Reply:
+    async def _settled(self, request: BookingRequest, ticket: Ticket, deadline: float) -> Reply:
         try:
-            decided = await self._decision(ticket)
+            decided = await self._decision(ticket, deadline)
         except InventoryNotOpen:
-            return _unknown(command, UNKNOWN_CATEGORY)
-        booking = {
-            "booking_id": booking_id,
-            "show_id": command.show_id,
-            "category": command.category,
-            "quantity": command.quantity,
-        }
+            return _unknown(request.show_id, request.category, request.quantity, UNKNOWN_CATEGORY)
         if decided is None:
-            return Reply(202, {**booking, "status": PENDING, "status_url": status_url(booking_id)})
-        return _reply_for({**booking, "status": decided.status, "reason": decided.reason})
-
-    def pending(self, booking_id: str) -> dict[str, Any] | None:
-        """A booking this process answered 202 for and has not decided yet, shaped like the
-        booking read model's (the read model only learns of a booking with its decision)."""
-        ticket = self._queues.pending(booking_id)
-        if ticket is None:
-            return None
-        request = ticket.command
-        assert isinstance(request, RequestBooking)
-        queued_us = epoch_us(ticket.queued_at)
-        return booking_out(
-            {
-                "_id": booking_id,
-                "user_id": request.user_id,
-                "status": PENDING,
-                "show_id": request.show_id,
-                "category": request.category,
-                "quantity": request.quantity,
-                "reason": None,
-                "created_us": queued_us,
-                "updated_us": queued_us,
-            }
-        )
+            return _pending(request)
+        return _reply_for({**_summary(request), "status": decided.status, "reason": decided.reason})
 
     async def cancel(self, booking: dict[str, Any], user_id: str, as_admin: bool) -> Decided | None:
         """Cancel a booking found in the read model; None when the decision is still pending."""
         command = CancelBooking(booking["booking_id"], user_id, as_admin)
-        return await self._decision(
-            self._queues.submit(booking["show_id"], booking["category"], command)
-        )
+        ticket = self._queues.submit(booking["show_id"], booking["category"], command)
+        return await self._decision(ticket, asyncio.get_running_loop().time() + self._wait_seconds)
 
-    async def _decision(self, ticket: Ticket) -> Decided | None:
-        """The decision within the wait budget, visible to queries (read-your-writes); None if late.
-
-        None means the caller answers 202: the ticket is then detached, so a
-        store outage delays it but never drops it.
-        """
+    async def _decision(self, ticket: Ticket, deadline: float) -> Decided | None:
+        """The decision by ``deadline``, visible to queries (read-your-writes); None if it is
+        not known by then (the queue goes on trying: the caller answers 202)."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._wait_seconds
-        reply = ticket.reply
         try:
-            decided = await asyncio.wait_for(asyncio.shield(reply), self._wait_seconds)
-        except TimeoutError:
-            if not self._queues.being_written(ticket):
-                self._queues.detach(ticket)
-                return None
-            # Its append is under way, so the store is what is slow: a 202 could announce a
-            # booking whose batch then fails.  The worker's verdict comes within its retry bound.
-            decided = await asyncio.shield(reply)
+            decided = await asyncio.wait_for(
+                asyncio.shield(ticket.reply), max(0.0, deadline - loop.time())
+            )
+        except (TimeoutError, StoreUnavailable):
+            return None
         await self._wait_for_projection(decided.position, max(0.05, deadline - loop.time()))
         return decided
+
+
+def _details(request: BookingRequest) -> tuple[str, str, str, int, str | None]:
+    return request.user_id, request.show_id, request.category, request.quantity, request.key
+
+
+def _summary(request: BookingRequest) -> dict[str, Any]:
+    return {
+        "booking_id": request.booking_id,
+        "show_id": request.show_id,
+        "category": request.category,
+        "quantity": request.quantity,
+    }
+
+
+def _pending(request: BookingRequest) -> Reply:
+    url = status_url(request.booking_id)
+    return Reply(202, {**_summary(request), "status": PENDING, "status_url": url})
 
 
 def _reply_for(booking: dict[str, Any]) -> Reply:
@@ -206,14 +184,14 @@ def _reply_for(booking: dict[str, Any]) -> Reply:
     )
 
 
-def _unknown(command: BookTickets, reason: str) -> Reply:
+def _unknown(show_id: str, category: str, quantity: int, reason: str) -> Reply:
     return Reply(
         409,
         {
-            "show_id": command.show_id,
-            "category": command.category,
-            "quantity": command.quantity,
-            "status": "rejected",
+            "show_id": show_id,
+            "category": category,
+            "quantity": quantity,
+            "status": REJECTED,
             "reason": reason,
         },
     )

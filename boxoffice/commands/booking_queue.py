@@ -5,10 +5,12 @@ command waiting (up to ``batch_max``), decides them in order against the
 in-memory inventory, and appends all resulting events in ONE commit with the
 expected version (group commit).  Nothing is answered before that append is
 durable.  When another process wrote first (``WrongExpectedVersion``) the
-worker reads the stream's tail and decides the same batch again; when the
-store does not answer it retries the same commit id, which is safe because
-appends are idempotent, and finally fails the batch (the client retries with
-its Idempotency-Key, and the deterministic booking id makes that safe).
+worker reads the stream's tail and decides the same batch again.  When the
+store does not answer, the batch is kept and tried again, first under the same
+commit id (appends are idempotent), then decided afresh once the store is back:
+a booking request is recorded before it is queued, so its caller has answered
+202 and any process can show it as pending.  Nothing is dropped but at shutdown,
+and then the request's record lets another process decide it.
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import TypeVar
 
 from boxoffice.domain.events import Event, from_stored
-from boxoffice.domain.inventory import Command, Inventory, RequestBooking, decide_each, fold
+from boxoffice.domain.inventory import Command, Inventory, decide_each, fold
 from boxoffice.domain.streams import inventory_stream
 from boxoffice.eventstore import (
     EventStore,
@@ -67,11 +68,7 @@ class Ticket:
     gate: asyncio.Future[bool] | None = None
     """When set, the command is decided only if the gate opens (True); otherwise it is
     withdrawn and its reply cancelled.  It lets a caller queue a command while a
-    precondition (its Idempotency-Key claim) is still being written."""
-    detached: bool = False
-    """Set when the caller stopped waiting and answered 202 ("pending"): such a
-    command is never dropped for a store outage, only retried until it lands."""
-    queued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    precondition (its request's record) is still being written."""
 
     def open_when(self, task: asyncio.Future[T], opens: Callable[[T], bool]) -> None:
         """Open the gate when ``task`` succeeds with a result ``opens`` accepts; else close it.
@@ -99,15 +96,14 @@ class InventoryWorker:
         self.batch_max = batch_max
         self.queue: asyncio.Queue[Ticket | None] = asyncio.Queue()
         self.state = Inventory()
-        self.settling: frozenset[Ticket] = frozenset()
         self._store = store
         self._retry: list[Ticket] = []
 
     async def run(self) -> None:
         """Serve batches until idle for IDLE_SECONDS or until a ``None`` (stop) is queued.
 
-        Commands already answered 202 that a store outage kept from landing go
-        first, after a pause, before anything newer: they arrived earlier.
+        Commands a store outage kept from landing go first, after a pause,
+        before anything newer: they arrived earlier.
         """
         stopping = False
         while not stopping:
@@ -139,7 +135,6 @@ class InventoryWorker:
         if not batch:
             return
         failure: Exception = StoreUnavailable("interrupted before the decision was durable")
-        self.settling = frozenset(batch)
         try:
             await self._decide_and_append(batch)
         except Exception as error:  # the worker must outlive any one batch
@@ -147,11 +142,10 @@ class InventoryWorker:
                 log.exception("booking batch on %s failed", self.stream)
             failure = error
         finally:
-            self.settling = frozenset()
             for ticket in batch:
                 if ticket.reply.done():
                     continue
-                if ticket.detached and isinstance(failure, StoreUnavailable):
+                if isinstance(failure, StoreUnavailable):
                     self._retry.append(ticket)
                 else:
                     ticket.reply.set_exception(failure)
@@ -193,8 +187,8 @@ class InventoryWorker:
         """One commit, retried with the same commit id for at most STORE_RETRY_SECONDS.
 
         A time bound, not a count of attempts: against a frozen store one
-        attempt lasts until the driver notices (a heartbeat plus its timeout),
-        and the callers of the batch wait for this verdict (see BookingService).
+        attempt lasts until the driver notices (a heartbeat plus its timeout).
+        After it the batch waits in the retry list and is decided afresh.
         """
         stored = [NewEvent(type=type(e).__name__, data=e.to_data()) for e in events]
         commit_id = new_id()
@@ -225,7 +219,6 @@ class BookingQueues:
         self._store = store
         self._batch_max = batch_max
         self._workers: dict[str, tuple[InventoryWorker, asyncio.Task[None]]] = {}
-        self._detached: dict[str, Ticket] = {}
         self._closing = False
 
     def submit(
@@ -249,22 +242,6 @@ class BookingQueues:
         ticket = Ticket(command, loop.create_future(), loop.create_future() if gated else None)
         worker.queue.put_nowait(ticket)
         return ticket
-
-    def detach(self, ticket: Ticket) -> None:
-        """The caller answers 202 and stops waiting; a booking request stays visible as pending."""
-        ticket.detached = True
-        if isinstance(ticket.command, RequestBooking):
-            booking_id = ticket.command.booking_id
-            self._detached[booking_id] = ticket
-            ticket.reply.add_done_callback(lambda _: self._detached.pop(booking_id, None))
-
-    def pending(self, booking_id: str) -> Ticket | None:
-        """The undecided booking request this process answered 202 for, if any."""
-        return self._detached.get(booking_id)
-
-    def being_written(self, ticket: Ticket) -> bool:
-        """True while the batch holding ``ticket`` is past the queue: being decided and appended."""
-        return any(ticket in worker.settling for worker, _ in self._workers.values())
 
     def _worker(self, stream: str) -> InventoryWorker:
         entry = self._workers.get(stream)

@@ -7,6 +7,7 @@ NO_STREAM check is the uniqueness check, and login reads the stream itself
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 
@@ -14,13 +15,28 @@ from boxoffice.domain import users
 from boxoffice.domain.events import Event, from_stored
 from boxoffice.domain.streams import user_stream
 from boxoffice.domain.users import ADMIN, User
-from boxoffice.eventstore import NO_STREAM, EventStore, NewEvent, WrongExpectedVersion
+from boxoffice.eventstore import (
+    NO_STREAM,
+    EventStore,
+    NewEvent,
+    StoreUnavailable,
+    WrongExpectedVersion,
+)
+from boxoffice.eventstore.model import new_id
 
 from .passwords import PasswordHasher
 
 
 class EmailTaken(Exception):
     pass
+
+
+class RegistrationUnsettled(Exception):
+    """The store stopped answering after the registration was sent: the account may exist."""
+
+
+REGISTER_ATTEMPTS = 3
+REGISTER_RETRY_SECONDS = 0.5
 
 
 def _stored(events: Sequence[Event], **metadata: str) -> list[NewEvent]:
@@ -37,13 +53,27 @@ async def load_user(store: EventStore, email: str) -> tuple[User | None, int]:
 async def register(
     store: EventStore, hasher: PasswordHasher, email: str, password: str, name: str
 ) -> User:
-    """Raises EmailTaken when the e-mail's stream already exists."""
+    """Raises EmailTaken when the e-mail's stream already exists, StoreUnavailable when
+    nothing was written, and RegistrationUnsettled when the outcome cannot be learnt.
+
+    An append whose answer was lost is sent again under the same commit id: if the
+    first one landed, the store says so instead of refusing the stream.
+    """
     user_id = uuid.uuid4().hex
     events = users.register(user_id, email, name, await hasher.hash(password))
-    try:
-        await store.append(user_stream(email), _stored(events, user_id=user_id), NO_STREAM)
-    except WrongExpectedVersion:
-        raise EmailTaken(email) from None
+    stored, commit_id = _stored(events, user_id=user_id), new_id()
+    for attempt in range(1, REGISTER_ATTEMPTS + 1):
+        try:
+            await store.append(user_stream(email), stored, NO_STREAM, commit_id=commit_id)
+            break
+        except WrongExpectedVersion:
+            raise EmailTaken(email) from None
+        except StoreUnavailable as failure:
+            if not failure.maybe_written and attempt == 1:
+                raise
+            if attempt == REGISTER_ATTEMPTS:
+                raise RegistrationUnsettled(email) from None
+            await asyncio.sleep(REGISTER_RETRY_SECONDS)
     user = users.user_from(events)
     assert user is not None
     return user

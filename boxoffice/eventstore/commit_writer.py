@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import PyMongoError
 
 from boxoffice.database import insert_new
 from boxoffice.group_commit import GroupCommit
 
+from .driver_errors import unavailable
 from .positions import Positions
 
 Document = dict[str, Any]
@@ -73,9 +75,21 @@ class CommitWriter:
         """Store one commit document (its ``_id`` is assigned here)."""
         return await self._group.submit(doc)
 
-    async def _write(self, docs: list[Document]) -> list[Outcome]:
-        await self._seal_unsettled()
+    async def _write(self, docs: list[Document]) -> list[Outcome | Exception]:
+        """Every document's outcome; when the store stops answering, the documents without
+        one get StoreUnavailable (saying whether they may have been written)."""
         outcomes: dict[int, Outcome] = {}
+        try:
+            await self._seal_unsettled()
+            await self._write_all(docs, outcomes)
+        except PyMongoError as exc:
+            # Positions still unsettled: an insert went out and its answer was lost.
+            failure = unavailable(exc, "append", sent=bool(self._unsettled))
+            return [outcomes.get(i, failure) for i in range(len(docs))]
+        return [outcomes[i] for i in range(len(docs))]
+
+    async def _write_all(self, docs: list[Document], outcomes: dict[int, Outcome]) -> None:
+        """Fill in ``outcomes`` (by index into ``docs``) until every document has one."""
         todo = list(range(len(docs)))
         while todo:
             batch = [docs[i] for i in todo]
@@ -98,7 +112,6 @@ class CommitWriter:
             landed = [doc for doc in batch if doc["_id"] not in refused]
             self._landed(landed + stones)
             todo = retry
-        return [outcomes[i] for i in range(len(docs))]
 
     async def _place(self, batch: list[Document]) -> None:
         """Give the batch consecutive fresh positions."""

@@ -39,8 +39,14 @@ class WrongExpectedVersion(EventStoreError):
 class StoreUnavailable(EventStoreError):
     """The store could not be reached; an append may or may not have happened.
 
-    Retrying with the same ``commit_id`` is always safe: appends are idempotent.
+    ``maybe_written`` is False only when nothing was sent, so nothing can have
+    been written.  Retrying with the same ``commit_id`` is always safe: appends
+    are idempotent.
     """
+
+    def __init__(self, message: str, *, maybe_written: bool = True) -> None:
+        super().__init__(message)
+        self.maybe_written = maybe_written
 
 
 def check_append(events: Sequence[NewEvent], expected: ExpectedVersion) -> None:

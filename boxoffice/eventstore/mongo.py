@@ -48,6 +48,7 @@ from pymongo.errors import PyMongoError
 
 from .commit_writer import CommitWriter, Refusal
 from .commits import build_commit, commit_result, decode_commit
+from .driver_errors import unavailable
 from .hashing import GENESIS
 from .model import (
     MAX_EVENTS_PER_APPEND,
@@ -142,7 +143,7 @@ class MongoEventStore:
         try:
             return await self._append(stream, events, expected_version, commit_id)
         except PyMongoError as exc:
-            raise StoreUnavailable(f"append to {stream!r} failed: {exc}") from None
+            raise unavailable(exc, f"append to {stream!r}") from None
 
     async def _append(
         self, stream: str, events: Sequence[NewEvent], expected: ExpectedVersion, commit_id: str
@@ -231,12 +232,27 @@ class MongoEventStore:
                 average_size = (expected - first) // walked
                 window = min(MAX_WINDOW, max(MIN_WINDOW, average_size * COMMITS_PER_PROBE))
                 continue
-            later = [position for position in found if position > expected]
-            if not later:
+            next_commit = await self._next_commit(expected, found)
+            if next_commit is None:
                 return
-            if not await self._sealed_if_stale(expected, min(later)):
+            if not await self._sealed_if_stale(expected, next_commit):
                 walk.at_gap = True
                 return
+
+    async def _next_commit(self, empty: int, window: dict[int, Document]) -> int | None:
+        """Where the log goes on above the empty position ``empty``: None at its true end.
+
+        A writer may have reserved more positions than a probe's window, so
+        an empty window ends the log only if nothing was reserved from there.
+        """
+        later = [position for position in window if position > empty]
+        if later:
+            return min(later)
+        last = await self._positions.last_reserved()
+        if last < empty:
+            return None
+        found = await self._positions.first_commit_after(empty)
+        return found if found is not None else last + 1
 
     def _walked(self, start: int, end: int) -> None:
         """A walk from ``start`` reached ``end`` with nothing missing on the way."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 from collections.abc import AsyncIterator
 
@@ -9,8 +11,9 @@ from aiohttp import web
 
 from boxoffice.commands.booking import BookingService
 from boxoffice.commands.booking_queue import BookingQueues
-from boxoffice.commands.idempotency import IdempotencyKeys
+from boxoffice.commands.booking_requests import BookingRequests
 from boxoffice.commands.passwords import PasswordHasher
+from boxoffice.commands.request_recovery import RequestRecovery
 from boxoffice.commands.shows import ShowCatalog
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
@@ -49,24 +52,40 @@ async def _event_store(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _bookings(app: web.Application) -> AsyncIterator[None]:
-    """Booking queues close first on shutdown: queued bookings finish, nothing half-written."""
+    """Booking queues close first on shutdown: queued bookings finish, nothing half-written.
+
+    Every process also recovers booking requests that no process decided (a crash).
+    """
     settings = app[keys.SETTINGS]
     store = app[keys.EVENT_STORE]
     database = app[keys.DATABASE]
-    idempotency = IdempotencyKeys(
-        database["idempotency_keys"], lease_seconds=settings.booking_wait_seconds + 5
+    requests = BookingRequests(
+        database["booking_requests"], lease_seconds=settings.booking_wait_seconds + 5
     )
-    await idempotency.ensure_indexes()
+    await requests.ensure_indexes()
     queues = BookingQueues(store, settings.booking_batch_max)
+    app[keys.BOOKING_REQUESTS] = requests
     app[keys.BOOKINGS] = BookingService(
         queues,
         ShowCatalog(store),
-        idempotency,
+        requests,
         functools.partial(queries.get_booking, database),
         functools.partial(app[keys.PROJECTIONS].wait_for, projections=(BOOKINGS.name, OFFERS.name)),
         settings.booking_wait_seconds,
     )
+    recovery = RequestRecovery(
+        requests,
+        queues,
+        functools.partial(queries.known_bookings, database),
+        database["followers"],
+        stale_seconds=settings.request_recovery_seconds,
+        interval_seconds=min(2.0, settings.request_recovery_seconds / 2),
+    )
+    recovering = asyncio.create_task(recovery.run(), name="request-recovery")
     yield
+    recovering.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await recovering
     await queues.close()
 
 

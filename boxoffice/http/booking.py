@@ -8,7 +8,12 @@ from typing import Any
 from aiohttp import web
 
 from boxoffice.commands.booking import BookTickets, Reply, status_url
-from boxoffice.commands.idempotency import KeyInFlight, KeyReusedWithAnotherBody
+from boxoffice.commands.booking_requests import (
+    BookingRequest,
+    KeyInFlight,
+    KeyReusedWithAnotherBody,
+)
+from boxoffice.domain.inventory import PENDING
 from boxoffice.projections import queries
 
 from . import keys
@@ -103,6 +108,15 @@ async def cancel(request: web.Request) -> web.Response:
     principal = await authenticated(request)
     body = await parse_body(request, CancelIn)
     booking = await _visible_booking(request, principal, body.booking_id)
+    if booking["status"] == PENDING:
+        raise Problem(
+            409,
+            "Booking not decided yet",
+            "The booking is still pending; cancel it once it is decided.",
+            headers={"Retry-After": "1"},
+            booking_id=body.booking_id,
+            booking_status=PENDING,
+        )
     ensure_store_available(request)
     decided = await request.app[keys.BOOKINGS].cancel(
         booking, principal.user_id, principal.is_admin
@@ -124,14 +138,30 @@ async def _visible_booking(
 ) -> dict[str, Any]:
     """The booking if the caller owns it or is an admin; 404 otherwise, so existence never leaks.
 
-    A booking this process answered 202 for reads as pending until it is decided.
+    A booking the read model does not know yet but whose request is recorded reads as pending.
     """
     booking = await queries.get_booking(request.app[keys.DATABASE], booking_id)
     if booking is None:
-        booking = request.app[keys.BOOKINGS].pending(booking_id)
+        recorded = await request.app[keys.BOOKING_REQUESTS].find(booking_id)
+        booking = None if recorded is None else _pending(recorded)
     if booking is None or not (principal.is_admin or booking["user_id"] == principal.user_id):
         raise _not_found()
     return booking
+
+
+def _pending(recorded: tuple[BookingRequest, str]) -> dict[str, Any]:
+    request, received_at = recorded
+    return {
+        "booking_id": request.booking_id,
+        "user_id": request.user_id,
+        "status": PENDING,
+        "show_id": request.show_id,
+        "category": request.category,
+        "quantity": request.quantity,
+        "reason": None,
+        "created_at": received_at,
+        "updated_at": received_at,
+    }
 
 
 def _not_found() -> Problem:

@@ -10,6 +10,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.commands.booking import BookingService
+from boxoffice.commands.booking_requests import BookingRequests
 from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections.metrics import ProjectionGauges
@@ -34,5 +35,6 @@ PROJECTIONS = web.AppKey("projections", ProjectionRunner)
 METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
 BOOKINGS = web.AppKey("bookings", BookingService)
+BOOKING_REQUESTS = web.AppKey("booking_requests", BookingRequests)
 STORE_HEALTH = web.AppKey("store_health", StoreHealth)
 STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)

@@ -51,6 +51,16 @@ async def register(request: web.Request) -> web.Response:
         )
     except users.EmailTaken:
         raise Problem(409, "E-mail taken", "An account with this e-mail already exists.") from None
+    except users.RegistrationUnsettled:
+        return web.json_response(
+            {
+                "email": body.email,
+                "status": "pending",
+                "detail": "The store stopped answering after the account was sent: it may have "
+                "been created. Try logging in before registering again.",
+            },
+            status=202,
+        )
     return web.json_response(
         RegisteredOut(user_id=user.user_id, email=user.email).model_dump(), status=201
     )

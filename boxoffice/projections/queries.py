@@ -27,6 +27,7 @@ __all__ = [
     "InvalidCursor",
     "get_booking",
     "get_show",
+    "known_bookings",
     "list_bookings",
     "list_users",
     "search_offers",
@@ -113,6 +114,12 @@ async def get_booking(db: AsyncDatabase[Document], booking_id: str) -> Document 
     bookings = await live_collection(db, BOOKINGS.name)
     doc = await bookings.find_one({"_id": booking_id})
     return booking_out(doc) if doc else None
+
+
+async def known_bookings(db: AsyncDatabase[Document], booking_ids: list[str]) -> set[str]:
+    """Which of these bookings the read model holds (it learns of a booking with its decision)."""
+    bookings = await live_collection(db, BOOKINGS.name)
+    return {doc["_id"] async for doc in bookings.find({"_id": {"$in": booking_ids}}, {"_id": 1})}
 
 
 async def list_bookings(

@@ -212,19 +212,3 @@ async def test_a_gate_whose_task_fails_stays_shut(store: MongoEventStore) -> Non
     decided = await queues.submit(show_id, "A", booking(show_id, "u2")).reply
     await queues.close()
     assert gated.reply.cancelled() and decided.status == CONFIRMED
-
-
-async def test_a_detached_booking_reads_pending_until_it_is_decided(
-    store: MongoEventStore,
-) -> None:
-    show_id = await new_show(store, capacity=1)
-    queues = BookingQueues(store, batch_max=10)
-    request = booking(show_id, "u1")
-    ticket = queues.submit(show_id, "A", request, gated=True)
-    queues.detach(ticket)
-    while_queued = queues.pending(request.booking_id)
-    ticket.open_when(finishing(True), bool)
-    decided = await ticket.reply
-    await queues.close()
-    assert while_queued is ticket and decided.status == CONFIRMED
-    assert queues.pending(request.booking_id) is None

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from typing import Any
 
+import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.eventstore import NO_STREAM, MongoEventStore, NewEvent, RecordedEvent, subscribe
@@ -94,8 +95,9 @@ async def test_one_held_back_writer_among_many_is_never_skipped_by_a_live_reader
         assert [e.version for e in seen if e.stream == stream] == [1, 2, 3, 4, 5]
 
 
-async def test_a_position_left_empty_is_sealed_and_its_late_writer_lands_above_the_reader(
-    database: AsyncDatabase[dict],
+@pytest.mark.parametrize("late_events", [1, 100])
+async def test_positions_left_empty_are_sealed_and_their_late_writer_lands_above_the_reader(
+    database: AsyncDatabase[dict], late_events: int
 ) -> None:
     fast = MongoEventStore(database)
     await fast.ensure_indexes()
@@ -103,7 +105,8 @@ async def test_a_position_left_empty_is_sealed_and_its_late_writer_lands_above_t
     late = HeldBackStore(database)
     head = await reader.head_position()
 
-    late_append = asyncio.create_task(late.append("late", one_event("Late"), NO_STREAM))
+    many = [NewEvent("Late", {}) for _ in range(late_events)]
+    late_append = asyncio.create_task(late.append("late", many, NO_STREAM))
     await late.held.wait()
     await fast.append("fast", one_event("Fast"), NO_STREAM)
     assert await read_from(reader, head) == []
@@ -114,7 +117,7 @@ async def test_a_position_left_empty_is_sealed_and_its_late_writer_lands_above_t
     second_read = await read_from(reader, first_read[-1].position)
 
     assert [e.stream for e in first_read] == ["fast"]
-    assert [e.stream for e in second_read] == ["late"]
+    assert [e.stream for e in second_read] == ["late"] * late_events
     assert late_result.first_position > first_read[-1].position
 
 

@@ -121,8 +121,9 @@ async def test_booking_answers_503_during_an_outage_and_resumes_without_a_restar
     answers = await asyncio.gather(*in_flight)
     for answer in answers:
         status, headers, _ = answer
-        assert status in (201, 503), answer
-        assert status == 201 or headers.get("Retry-After")
+        assert status in (201, 202, 503), answer  # caught mid-write: 202, never a 503
+        assert status != 503 or headers.get("Retry-After"), answer
+        assert status != 202 or headers.get("Location"), answer
 
     seconds_to_503 = await until_status(booking(client, buyer, show_id), 503, OUTAGE_BOUND_SECONDS)
     for key in (None, f"during-{uuid.uuid4().hex}"):

@@ -75,3 +75,12 @@ async def test_a_later_batch_still_runs_after_a_failed_one() -> None:
     with pytest.raises(ConnectionError):
         await group.submit(1)
     assert await group.submit(2) == 2
+
+
+async def test_an_exception_in_place_of_a_result_fails_that_caller_alone() -> None:
+    async def write(items: list[int]) -> list[int | Exception]:
+        return [ValueError(i) if i == 2 else i for i in items]
+
+    group: GroupCommit[int, int] = GroupCommit(write)
+    results = await asyncio.gather(*(group.submit(i) for i in range(4)), return_exceptions=True)
+    assert [type(r).__name__ for r in results] == ["int", "int", "ValueError", "int"]
