@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.seals.records import SealRecords
+from boxoffice.seals.seal import MalformedSeal, Seal
 
 from .auditor import LogAuditor
 from .read_model_checks import ReadModelComparison
 from .read_models import compare_read_models
 from .reading import MalformedCommit, read_events
+from .seal_audit import audit_seals
 from .selection import Selection
 from .violations import Violation
 
@@ -48,8 +52,14 @@ async def audit_log(
     *,
     report: Callable[[Violation], None],
     progress: Callable[[int], None],
+    public_key: Ed25519PublicKey | None = None,
+    saved: Sequence[Seal | MalformedSeal] = (),
 ) -> AuditReport:
-    """Check the whole log; ``report`` each violation as found, ``progress`` the position reached."""
+    """Check the whole log; ``report`` each violation as found, ``progress`` the position reached.
+
+    Then the read models, and the log against its seals (``public_key``) and
+    the checkpoints an auditor ``saved``.
+    """
     started = time.perf_counter()
     auditor = LogAuditor()
     result = AuditReport()
@@ -71,7 +81,9 @@ async def audit_log(
         database, ReadModelComparison(auditor.inventories)
     )
     found(mismatches)
-    result.notes = notes
+    seal_notes, seal_violations = await audit_seals(store, SealRecords(database), public_key, saved)
+    found(seal_violations)
+    result.notes = notes + seal_notes
     result.events = auditor.events
     result.streams = auditor.streams
     result.bookings = auditor.bookings

@@ -35,6 +35,12 @@ class SealRecords:
             raise StoreUnavailable(f"reading the latest seal failed: {exc}") from None
         return None if doc is None else seal_from(doc)
 
+    async def exist(self) -> bool:
+        try:
+            return await self._seals.find_one(ALL, {"_id": 1}) is not None
+        except PyMongoError as exc:
+            raise StoreUnavailable(f"reading the seals failed: {exc}") from None
+
     async def add(self, seal: Seal) -> tuple[Seal, bool]:
         """(the seal stored at its position, whether this call stored it)."""
         record = seal.record()
