@@ -1,4 +1,5 @@
-"""``audit``: one streaming pass over the log through ``LogAuditor``, then the read models."""
+"""``audit``: one streaming pass over the log (``LogAuditor``, causal order, the read models'
+replica), then the read models themselves, then a pass that checks the log against its seals."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from boxoffice.seals.records import SealRecords
 from boxoffice.seals.seal import MalformedSeal, Seal
 
 from .auditor import LogAuditor
-from .read_model_checks import ReadModelComparison
+from .causality import CausalOrder
+from .read_model_replica import ReadModelReplica
 from .read_models import compare_read_models
 from .reading import MalformedCommit, read_events
 from .seal_audit import audit_seals
@@ -62,6 +64,8 @@ async def audit_log(
     """
     started = time.perf_counter()
     auditor = LogAuditor()
+    causal_order = CausalOrder()
+    replica = ReadModelReplica()
     result = AuditReport()
 
     def found(violations: list[Violation]) -> None:
@@ -75,11 +79,11 @@ async def audit_log(
                 found([item.violation()])
                 continue
             found(auditor.observe(item))
+            found(causal_order.observe(item.position, item.type, item.data))
+            replica.observe(item)
             progress(item.position)
     found(auditor.finish())
-    notes, mismatches = await compare_read_models(
-        database, ReadModelComparison(auditor.inventories)
-    )
+    notes, mismatches = await compare_read_models(database, replica)
     found(mismatches)
     seal_notes, seal_violations = await audit_seals(store, SealRecords(database), public_key, saved)
     found(seal_violations)
