@@ -36,6 +36,7 @@ BATCH_SIZE = 1_000
 IDLE_SECONDS = 0.25
 BACKOFF_FIRST_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
+STOP_POLL_SECONDS = 0.1
 
 
 class Sealer:
@@ -71,11 +72,15 @@ class Sealer:
         self._task = asyncio.create_task(self.run(), name="sealer")
 
     async def stop(self) -> None:
-        """Stop following, then seal what was read (best effort)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Stop following, then seal what was read (best effort).
+
+        The cancellation is repeated until the task ends: a driver call that is
+        cancelled may surface as a store error, which the retry loop absorbs.
+        """
+        task = self._task
+        while task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=STOP_POLL_SECONDS)
         with contextlib.suppress(StoreUnavailable, PyMongoError):
             await self.seal()
 

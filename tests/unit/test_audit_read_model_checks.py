@@ -33,7 +33,7 @@ async def test_agreeing_documents_pass_and_nothing_is_missing() -> None:
 
 
 async def test_every_differing_field_is_named_with_both_values() -> None:
-    compare, replica, writer, (confirmed, _) = await comparison()
+    compare, replica, _, (confirmed, _) = await comparison()
     edited = copy_of(replica, "bookings", confirmed, quantity=4, user_id="mallory")
     booking = compare.document("bookings", edited, 0)
     assert isinstance(booking, Violation) and booking.kind == READ_MODEL_MISMATCH
@@ -64,7 +64,7 @@ async def test_documents_the_log_lacks_and_log_entries_the_read_model_lacks() ->
 async def test_a_document_below_the_version_the_log_reached_is_lag_while_the_checkpoint_is_too() -> (
     None
 ):
-    compare, replica, writer, (confirmed, _) = await comparison()
+    compare, replica, _, (confirmed, _) = await comparison()
     behind = copy_of(replica, "bookings", confirmed, status="pending", v=2)
     assert compare.document("bookings", behind, checkpoint=0) == Lag(
         f"booking {confirmed}", applied=2, seen=3
@@ -72,7 +72,7 @@ async def test_a_document_below_the_version_the_log_reached_is_lag_while_the_che
 
 
 async def test_a_document_behind_a_checkpoint_that_passed_it_is_drift() -> None:
-    compare, replica, writer, (confirmed, _) = await comparison()
+    compare, replica, _, (confirmed, _) = await comparison()
     behind = copy_of(replica, "bookings", confirmed, status="pending", v=2)
     found = compare.document("bookings", behind, checkpoint=1_000)
     assert isinstance(found, Violation) and found.kind == READ_MODEL_MISMATCH
