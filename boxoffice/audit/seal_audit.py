@@ -59,7 +59,7 @@ async def audit_seals(
             found += _check(check, *pending)
             pending = await anext(seals, None)
     found += check.finish()
-    return _notes(check), found
+    return _notes(check, tampered=bool(found)), found
 
 
 def _check(check: SealCheck, source: str, seal: Seal) -> list[Violation]:
@@ -92,7 +92,10 @@ def _malformed(problem: MalformedSeal) -> Violation:
     return Violation(MALFORMED_SEAL, (), str(problem))
 
 
-def _notes(check: SealCheck) -> list[str]:
+def _notes(check: SealCheck, *, tampered: bool) -> list[str]:
+    """How far the seals vouch for the log; what lies after the last seal only when none failed."""
+    if tampered:
+        return [f"seals: {check.seals} checked, some do not vouch for the log (see above)"]
     notes = [f"seals: {check.seals} checked, the log is sealed up to position {check.sealed_up_to}"]
     if check.unsealed_events:
         notes.append(
