@@ -18,6 +18,7 @@ from boxoffice.embedded import EmbeddedStoreError, store_uri
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.logs import configure_logging
 from boxoffice.projections.cli import rebuild_command
+from boxoffice.seals.cli import seals
 from boxoffice.settings import ConfigError, Settings, load_settings
 from boxoffice.users_cli import users
 
@@ -108,3 +109,4 @@ main.add_command(replay)
 main.add_command(audit)
 main.add_command(users)
 main.add_command(rebuild_command)
+main.add_command(seals)

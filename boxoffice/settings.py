@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     booking_rate: str = "60/minute"
     trusted_proxies: tuple[str, ...] = ()
 
+    seal_key_file: Path | None = None
+    seal_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    seal_export_file: Path | None = None
+
     @field_validator("login_rate", "register_rate", "booking_rate")
     @classmethod
     def _rate(cls, value: str) -> str:
@@ -85,6 +89,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"production needs BOXOFFICE_JWT_SECRET of at least {MIN_SECRET_BYTES} bytes"
             )
+        if self.seal_key_file is None:
+            raise ValueError("production needs BOXOFFICE_SEAL_KEY_FILE (an Ed25519 PEM key)")
         return self
 
     @model_validator(mode="after")
@@ -103,6 +109,14 @@ class Settings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+    def seal_key_path(self) -> Path:
+        """Where the seal signing key is: configured, or (dev/test) in the data dir."""
+        return self.seal_key_file or self.data_dir / "seal-key.pem"
+
+    def seal_export_path(self) -> Path:
+        """The append-only JSON-lines copy of every seal this installation writes."""
+        return self.seal_export_file or self.data_dir / "seals.jsonl"
 
 
 def load_settings(**overrides: object) -> Settings:

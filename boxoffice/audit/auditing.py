@@ -1,21 +1,27 @@
-"""``audit``: one streaming pass over the log through ``LogAuditor``, then the read models."""
+"""``audit``: one streaming pass over the log (``LogAuditor``, causal order, the read models'
+replica), then the read models themselves, then a pass that checks the log against its seals."""
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.seals.records import SealRecords
+from boxoffice.seals.seal import MalformedSeal, Seal
 
 from .auditor import LogAuditor
-from .read_model_checks import ReadModelComparison
+from .causality import CausalOrder
+from .read_model_replica import ReadModelReplica
 from .read_models import compare_read_models
 from .reading import MalformedCommit, SealedPosition, read_events
+from .seal_audit import audit_seals
 from .selection import Selection
 from .violations import Violation
 
@@ -48,10 +54,18 @@ async def audit_log(
     *,
     report: Callable[[Violation], None],
     progress: Callable[[int], None],
+    public_key: Ed25519PublicKey | None = None,
+    saved: Sequence[Seal | MalformedSeal] = (),
 ) -> AuditReport:
-    """Check the whole log; ``report`` each violation as found, ``progress`` the position reached."""
+    """Check the whole log; ``report`` each violation as found, ``progress`` the position reached.
+
+    Then the read models, and the log against its seals (``public_key``) and
+    the checkpoints an auditor ``saved``.
+    """
     started = time.perf_counter()
     auditor = LogAuditor()
+    causal_order = CausalOrder()
+    replica = ReadModelReplica()
     result = AuditReport()
 
     def found(violations: list[Violation]) -> None:
@@ -68,13 +82,15 @@ async def audit_log(
                 found([item.violation()])
                 continue
             found(auditor.observe(item))
+            found(causal_order.observe(item.position, item.type, item.data))
+            replica.observe(item)
             progress(item.position)
     found(auditor.finish())
-    notes, mismatches = await compare_read_models(
-        database, ReadModelComparison(auditor.inventories)
-    )
+    notes, mismatches = await compare_read_models(database, replica)
     found(mismatches)
-    result.notes = notes
+    seal_notes, seal_violations = await audit_seals(store, SealRecords(database), public_key, saved)
+    found(seal_violations)
+    result.notes = notes + seal_notes
     result.events = auditor.events
     result.streams = auditor.streams
     result.bookings = auditor.bookings

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from boxoffice.domain.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -52,10 +50,6 @@ class LogAuditor:
     @property
     def bookings(self) -> int:
         return sum(len(inventory.state.bookings) for inventory in self._inventories.values())
-
-    @property
-    def inventories(self) -> Iterable[InventoryAudit]:
-        return self._inventories.values()
 
     def observe(self, event: RecordedEvent) -> list[Violation]:
         self.events += 1

@@ -40,7 +40,6 @@ class InventoryAudit:
 
     stream: str
     state: Inventory = field(default_factory=Inventory)
-    last_position: int = 0
     booking_positions: dict[str, int] = field(default_factory=dict)
 
     def apply(self, position: int, event: Event) -> list[Violation]:
@@ -48,7 +47,6 @@ class InventoryAudit:
         if refusal is not None:
             return [refusal]
         evolve(self.state, event)
-        self.last_position = position
         booking_id = getattr(event, "booking_id", None)
         if booking_id is not None:
             self.booking_positions[booking_id] = position

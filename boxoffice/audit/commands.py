@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -15,11 +16,14 @@ from rich.console import Console
 from rich.progress import Progress
 
 from boxoffice.eventstore import EventStoreError, MongoEventStore
+from boxoffice.seals.export import read_checkpoints
+from boxoffice.seals.keys import verifying_key
 
 from .auditing import AuditReport, audit_log
 from .reading import last_position
 from .records import json_line
 from .replay import replay as replay_events
+from .seal_audit import NoPublicKey
 from .selection import Selection
 from .table import table_header, table_row
 from .violations import Violation
@@ -135,22 +139,50 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
 @click.command()
+@click.option(
+    "--public-key",
+    "public_key_file",
+    type=FILE,
+    help="PEM key to verify the seals with (default: the seal key file's public half).",
+)
+@click.option(
+    "--checkpoints",
+    "checkpoints_file",
+    type=FILE,
+    help="Seals saved earlier (`seals export` or a copy of the export file), JSON lines.",
+)
 @click.pass_context
-def audit(ctx: click.Context) -> None:
+def audit(ctx: click.Context, public_key_file: Path | None, checkpoints_file: Path | None) -> None:
     """Replay the whole log and verify its invariants; exit 1 on any violation.
 
     Checks rising positions (every number an event or sealed), gapless versions, the hash chain, seats within 0 and
     capacity, one decision per request, cancellations of confirmed bookings
-    only, per-user limits, and that the read models agree with the log (run it
-    when projectors have caught up, or their lag shows up as mismatches).
+    only, per-user limits, causal order across streams, that the read models
+    agree with the log field by field (run it when projectors have caught up,
+    or their lag shows up as notes), and that the log still holds what its
+    signed seals, and the checkpoints you saved, say it held.
     """
+    from boxoffice.cli import settings_from  # imports this module
 
     async def work(database: AsyncDatabase[Document], store: MongoEventStore) -> AuditReport:
+        public_key = verifying_key(settings_from(ctx), public_key_file)
+        saved = read_checkpoints(checkpoints_file) if checkpoints_file else []
         with _progress(await last_position(store.commits)) as progress:
-            return await audit_log(
-                database, store, report=lambda v: click.echo(v.line()), progress=progress
-            )
+            try:
+                return await audit_log(
+                    database,
+                    store,
+                    report=lambda v: click.echo(v.line()),
+                    progress=progress,
+                    public_key=public_key,
+                    saved=saved,
+                )
+            except NoPublicKey as exc:
+                raise click.ClickException(str(exc)) from None
 
     report = _run(ctx, work)
     click.echo(report.summary())

@@ -1,30 +1,24 @@
-"""Comparing read-model documents with what the log says, one document at a time.
+"""Comparing read-model documents with the log's replica of them, field by field.
 
-Offers are compared on seats available per inventory, bookings on status.
-Whatever the log has and the read model lacks is reported by ``missing``.
-
-A document that differs is told apart by the stream version it has applied
-(``iv`` of an offer, ``v`` of a booking; ``boxoffice.projections``): below the
-version the audit saw, its projector is merely behind (``Lag``, a note); the
-same version with other values is drift (a ``read_model_mismatch``).  A
-document without that field cannot show it is behind, so it counts as drift.
+A document that differs is told apart by the stream versions it has applied
+(``iv``/``sv`` of an offer, ``v`` of a booking or a user; see
+``boxoffice.projections``).  It is merely behind (``Lag``, a note) only when a
+version is below the log's AND its collection's projection checkpoint has not
+passed the document's latest event: a projector writes its batch before moving
+its checkpoint, so a document behind a checkpoint that passed it was edited.
+Anything else that differs is drift (a ``read_model_mismatch``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .bookings import InventoryAudit
+from .read_model_replica import ReadModelReplica
 from .violations import READ_MODEL_MISMATCH, Violation
 
-OFFER_VERSION = "iv"
-BOOKING_VERSION = "v"
-
-
-def offer_key(show_id: str, category: str) -> str:
-    return f"{show_id}:{category}"
+ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -43,84 +37,53 @@ class Lag:
 Finding = Violation | Lag
 
 
-def behind(doc: Mapping[str, Any], version_field: str, seen: int) -> bool:
-    applied = doc.get(version_field)
-    return isinstance(applied, int) and applied < seen
+def label(name: str, doc_id: object) -> str:
+    """``offer 1a2b:STALLS``, ``booking 3c4d``, ``user 5e6f``."""
+    return f"{name.removesuffix('s')} {doc_id}"
 
 
-def lag(doc: Mapping[str, Any], version_field: str, document: str, seen: int) -> Lag:
-    return Lag(document, int(doc[version_field]), seen)
+def shown(value: object) -> str:
+    return "absent" if value is ABSENT else repr(value)
 
 
 class ReadModelComparison:
-    def __init__(self, inventories: Iterable[InventoryAudit]) -> None:
-        self._offers: dict[str, tuple[int, int, int]] = {}
-        self._bookings: dict[str, tuple[str, int]] = {}
-        for inventory in inventories:
-            state = inventory.state
-            if state.opened:
-                key = offer_key(state.show_id, state.category)
-                self._offers[key] = (state.available, inventory.last_position, state.version)
-            for booking_id, booking in state.bookings.items():
-                self._bookings[booking_id] = (
-                    booking.status,
-                    inventory.booking_positions[booking_id],
-                )
+    def __init__(self, replica: ReadModelReplica) -> None:
+        self._replica = replica
 
-    def offer(self, doc: Mapping[str, Any]) -> Finding | None:
-        expected = self._offers.pop(str(doc.get("_id")), None)
+    def document(self, name: str, doc: Mapping[str, Any], checkpoint: int) -> Finding | None:
+        """``checkpoint``: how far the projector of ``doc``'s collection says it has applied."""
+        doc_id = doc.get("_id")
+        expected = self._replica.documents[name].pop(str(doc_id), None)
         if expected is None:
-            return Violation(READ_MODEL_MISMATCH, (), f"offer {doc.get('_id')} is not in the log")
-        available, position, version = expected
-        if doc.get("available") == available:
-            return None
-        if behind(doc, OFFER_VERSION, version):
-            return lag(doc, OFFER_VERSION, f"offer {doc['_id']}", version)
-        return Violation(
-            READ_MODEL_MISMATCH,
-            (position,),
-            f"offer {doc['_id']}: read model says {doc.get('available')} available, "
-            f"the log says {available}",
-        )
-
-    def disputed_booking(self, doc: Mapping[str, Any]) -> int | None:
-        """The position of the booking's latest event when the document's status differs.
-
-        The caller looks up that event's stream version and passes it to ``booking``.
-        """
-        expected = self._bookings.get(str(doc.get("_id")))
-        if expected is None or doc.get("status") == expected[0]:
-            return None
-        return expected[1]
-
-    def booking(self, doc: Mapping[str, Any], seen_version: int | None = None) -> Finding | None:
-        """``seen_version``: the stream version of the booking's latest event in the log."""
-        expected = self._bookings.pop(str(doc.get("_id")), None)
-        if expected is None:
-            return Violation(READ_MODEL_MISMATCH, (), f"booking {doc.get('_id')} is not in the log")
-        status, position = expected
-        if doc.get("status") == status:
-            return None
-        if seen_version is not None and behind(doc, BOOKING_VERSION, seen_version):
-            return lag(doc, BOOKING_VERSION, f"booking {doc['_id']}", seen_version)
-        return Violation(
-            READ_MODEL_MISMATCH,
-            (position,),
-            f"booking {doc['_id']}: read model says {doc.get('status')}, the log says {status}",
-        )
-
-    def missing_offers(self) -> list[Violation]:
-        return [
-            Violation(
-                READ_MODEL_MISMATCH, (position,), f"offer {key} is missing from the read model"
-            )
-            for key, (_, position, _) in self._offers.items()
+            return Violation(READ_MODEL_MISMATCH, (), f"{label(name, doc_id)} is not in the log")
+        position = self._replica.positions[name][str(doc_id)]
+        differing = [
+            field
+            for field in sorted(expected.keys() | doc.keys())
+            if doc.get(field, ABSENT) != expected.get(field, ABSENT)
         ]
+        if not differing:
+            return None
+        if checkpoint < position:
+            for field in sorted(self._replica.version_fields[name]):
+                applied, seen = doc.get(field), expected.get(field)
+                if isinstance(applied, int) and isinstance(seen, int) and applied < seen:
+                    return Lag(label(name, doc_id), applied, seen)
+        changes = "; ".join(
+            f"{field} is {shown(doc.get(field, ABSENT))} in the read model, "
+            f"{shown(expected.get(field, ABSENT))} in the log"
+            for field in differing
+        )
+        return Violation(READ_MODEL_MISMATCH, (position,), f"{label(name, doc_id)}: {changes}")
 
-    def missing_bookings(self) -> list[Violation]:
+    def missing(self, name: str) -> list[Violation]:
+        """What the log has and the read model lacks (call after every document was compared)."""
+        positions = self._replica.positions[name]
         return [
             Violation(
-                READ_MODEL_MISMATCH, (position,), f"booking {key} is missing from the read model"
+                READ_MODEL_MISMATCH,
+                (positions[doc_id],),
+                f"{label(name, doc_id)} is missing from the read model",
             )
-            for key, (_, position) in self._bookings.items()
+            for doc_id in self._replica.documents[name]
         ]

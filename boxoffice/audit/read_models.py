@@ -15,15 +15,15 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
-from boxoffice.eventstore import EventStore, MongoEventStore, StoreUnavailable
+from boxoffice.eventstore import StoreUnavailable
+from boxoffice.projections.checkpoints import load_checkpoint
 from boxoffice.projections.generations import live_collection
 
 from .read_model_checks import Finding, Lag, ReadModelComparison
+from .read_model_replica import ReadModelReplica
 from .violations import Violation
 
 Document = dict[str, Any]
-OFFERS = "offers"
-BOOKINGS = "bookings"
 
 
 async def built(database: AsyncDatabase[Document], name: str) -> AsyncCollection[Document] | None:
@@ -33,70 +33,39 @@ async def built(database: AsyncDatabase[Document], name: str) -> AsyncCollection
 
 
 async def compare_read_models(
-    database: AsyncDatabase[Document], comparison: ReadModelComparison
+    database: AsyncDatabase[Document], replica: ReadModelReplica
 ) -> tuple[list[str], list[Violation]]:
     """(notes, violations): a read model not built yet, or behind the log, is a note."""
     try:
-        return await _compare(database, comparison)
+        return await _compare(database, replica)
     except PyMongoError as exc:
         raise StoreUnavailable(f"reading the read models failed: {exc}") from None
 
 
 async def _compare(
-    database: AsyncDatabase[Document], comparison: ReadModelComparison
+    database: AsyncDatabase[Document], replica: ReadModelReplica
 ) -> tuple[list[str], list[Violation]]:
+    comparison = ReadModelComparison(replica)
+    names = [model.name for model in replica.models]
+    collections = {name: await built(database, name) for name in names}
+    if all(collection is None for collection in collections.values()):
+        return ["read models: not built"], []
     notes: list[str] = []
     found: list[Violation] = []
-    offers = await built(database, OFFERS)
-    bookings = await built(database, BOOKINGS)
-    if offers is None and bookings is None:
-        return ["read models: not built"], []
-    if offers is None:
-        notes.append("read models: offers not built")
-    else:
-        findings = await _offer_findings(offers, comparison)
-        notes += lag_notes(OFFERS, findings)
+    for name, collection in collections.items():
+        if collection is None:
+            notes.append(f"read models: {name} not built")
+            continue
+        checkpoint = await load_checkpoint(database, collection.name)
+        findings = [
+            finding
+            async for doc in collection.find({})
+            if (finding := comparison.document(name, doc, checkpoint)) is not None
+        ]
+        notes += lag_notes(name, findings)
         found += violations(findings)
-        found += comparison.missing_offers()
-    if bookings is None:
-        notes.append("read models: bookings not built")
-    else:
-        findings = await _booking_findings(bookings, comparison, MongoEventStore(database))
-        notes += lag_notes(BOOKINGS, findings)
-        found += violations(findings)
-        found += comparison.missing_bookings()
+        found += comparison.missing(name)
     return notes, found
-
-
-async def _offer_findings(
-    collection: AsyncCollection[Document], comparison: ReadModelComparison
-) -> list[Finding]:
-    findings: list[Finding] = []
-    async for doc in collection.find({}):
-        finding = comparison.offer(doc)
-        if finding is not None:
-            findings.append(finding)
-    return findings
-
-
-async def _booking_findings(
-    collection: AsyncCollection[Document], comparison: ReadModelComparison, store: EventStore
-) -> list[Finding]:
-    """A booking whose status differs costs one log read: the version of its latest event."""
-    findings: list[Finding] = []
-    async for doc in collection.find({}):
-        disputed = comparison.disputed_booking(doc)
-        seen = None if disputed is None else await version_at(store, disputed)
-        finding = comparison.booking(doc, seen)
-        if finding is not None:
-            findings.append(finding)
-    return findings
-
-
-async def version_at(store: EventStore, position: int) -> int | None:
-    """The stream version of the event at global ``position``."""
-    events = [event async for event in store.read_all(position - 1, limit=1)]
-    return events[0].version if events else None
 
 
 def violations(findings: Sequence[Finding]) -> list[Violation]:

@@ -19,6 +19,12 @@ DUPLICATE_DECISION = "duplicate_decision"
 CANCEL_WITHOUT_CONFIRMATION = "cancel_without_confirmation"
 DOUBLE_CANCEL = "double_cancel"
 READ_MODEL_MISMATCH = "read_model_mismatch"
+CAUSAL_ORDER = "causal_order"
+SEAL_SIGNATURE_INVALID = "seal_signature_invalid"
+SEAL_MISMATCH = "seal_mismatch"
+SEAL_MISSING = "seal_missing"
+MALFORMED_SEAL = "malformed_seal"
+LOG_TRUNCATED = "log_truncated"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from boxoffice.projections import queries
 from boxoffice.projections.app import projections_ctx
 from boxoffice.projections.bookings import BOOKINGS
 from boxoffice.projections.offers import OFFERS
+from boxoffice.seals.app import sealer_ctx
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
@@ -117,6 +118,7 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app[keys.TRUSTED_PROXIES] = TrustedProxies(settings.trusted_proxies)
     app.cleanup_ctx.extend([_mongo, _event_store])
     app.cleanup_ctx.append(projections_ctx)
+    app.cleanup_ctx.append(sealer_ctx)
     app.cleanup_ctx.append(_bookings)
     app.cleanup_ctx.extend([_passwords, _rate_limits])
     app.on_response_prepare.append(_without_version_banner)

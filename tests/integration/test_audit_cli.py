@@ -9,9 +9,29 @@ import pytest
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from boxoffice.domain.events import BookingCancelled, BookingConfirmed, BookingRequested
-from boxoffice.eventstore import MongoEventStore
-from tests.audit_history import InventoryWriter, boxoffice, forge_commit, open_show, register_user
+from boxoffice.domain.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRequested,
+    RoleGranted,
+)
+from boxoffice.domain.shows import Category, CreateShow, create_show
+from boxoffice.domain.streams import user_stream
+from boxoffice.domain.users import register
+from boxoffice.eventstore import NO_STREAM, MongoEventStore
+from boxoffice.eventstore.model import new_id
+from boxoffice.projections.apply import apply_batch
+from boxoffice.projections.checkpoints import save_checkpoint
+from boxoffice.projections.generations import ensure_generation
+from boxoffice.projections.read_models import READ_MODELS
+from tests.audit_history import (
+    InventoryWriter,
+    append,
+    boxoffice,
+    forge_commit,
+    open_show,
+    register_user,
+)
 
 
 @pytest.fixture
@@ -200,13 +220,19 @@ async def test_a_commit_that_cannot_be_decoded_is_named(
     assert f"malformed_commit at position {position}:" in out
 
 
+async def project(database: AsyncDatabase[dict], store: MongoEventStore) -> None:
+    """Every read model built from the whole log by the real projectors, checkpoints saved."""
+    events = [event async for event in store.read_all()]
+    for model in READ_MODELS.values():
+        generation = await ensure_generation(database, model)
+        await apply_batch(database[generation.collection], model, events)
+        await save_checkpoint(database, generation.collection, events[-1].position)
+
+
 async def test_read_models_that_agree_with_the_log_pass(
     database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
 ) -> None:
-    await database.offers_g1.insert_one({"_id": f"{writer.show_id}:A", "available": 2})
-    await database.bookings_g1.insert_many(
-        [{"_id": b, "status": s.status} for b, s in writer.state.bookings.items()]
-    )
+    await project(database, writer.store)
     code, out = await audit(mongo_uri, db_name)
     assert code == 0, out
     assert "not built" not in out
@@ -215,16 +241,18 @@ async def test_read_models_that_agree_with_the_log_pass(
 async def test_read_models_that_lag_behind_the_log_are_a_note_not_a_violation(
     database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
 ) -> None:
+    await project(database, writer.store)
+    await database.projection_checkpoints.delete_many({})
     cancelled = next(b for b, s in writer.state.bookings.items() if s.status == "cancelled")
-    await database.offers_g1.insert_one({"_id": f"{writer.show_id}:A", "available": 0, "iv": 13})
-    await database.bookings_g1.insert_many(
-        [{"_id": b, "status": s.status} for b, s in writer.state.bookings.items() if b != cancelled]
-        + [{"_id": cancelled, "status": "confirmed", "v": 3}]
+    offer = f"{writer.show_id}:A"
+    await database.offers_g1.update_one({"_id": offer}, {"$set": {"available": 0, "iv": 13}})
+    await database.bookings_g1.update_one(
+        {"_id": cancelled}, {"$set": {"status": "confirmed", "v": 3}}
     )
     code, out = await audit(mongo_uri, db_name)
     assert code == 0, out
     assert (
-        f"offers behind the log on 1 document(s), e.g. offer {writer.show_id}:A at version 13, the log at 14"
+        f"offers behind the log on 1 document(s), e.g. offer {offer} at version 13, the log at 14"
         in out
     )
     assert (
@@ -233,14 +261,91 @@ async def test_read_models_that_lag_behind_the_log_are_a_note_not_a_violation(
     )
 
 
+async def test_a_document_lowered_below_a_checkpoint_that_passed_it_is_a_mismatch(
+    database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
+) -> None:
+    await project(database, writer.store)
+    cancelled = next(b for b, s in writer.state.bookings.items() if s.status == "cancelled")
+    await database.bookings_g1.update_one(
+        {"_id": cancelled}, {"$set": {"status": "confirmed", "v": 3}}
+    )
+    code, out = await audit(mongo_uri, db_name)
+    assert code == 1
+    assert f"booking {cancelled}: status is 'confirmed' in the read model, 'cancelled'" in out
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("bookings", "quantity", 9),
+        ("bookings", "user_id", "mallory"),
+        ("offers", "price", "0.01"),
+        ("offers", "title", "Macbeth"),
+        ("users", "role", "admin"),
+    ],
+)
+async def test_an_edited_read_model_field_is_a_mismatch(
+    database: AsyncDatabase[dict],
+    writer: InventoryWriter,
+    mongo_uri: str,
+    db_name: str,
+    model: str,
+    field: str,
+    value: object,
+) -> None:
+    await project(database, writer.store)
+    collection = database[f"{model}_g1"]
+    doc = await collection.find_one({"_id": {"$gte": ""}})
+    await collection.update_one({"_id": doc["_id"]}, {"$set": {field: value}})
+    code, out = await audit(mongo_uri, db_name)
+    assert code == 1
+    singular = model.removesuffix("s")
+    assert f"{singular} {doc['_id']}: {field} is {value!r} in the read model, {doc[field]!r}" in out
+
+
 async def test_read_models_behind_a_pointer_that_disagree_are_mismatches(
     database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
 ) -> None:
-    pointer = {"_id": "offers", "collection": "offers_g3", "generation": 3}
-    await database.read_models.insert_one(pointer)
-    await database.offers_g1.insert_one({"_id": f"{writer.show_id}:A", "available": 2})
-    await database.offers_g3.insert_one({"_id": f"{writer.show_id}:A", "available": 7})
+    await project(database, writer.store)
+    offer = await database.offers_g1.find_one({"_id": f"{writer.show_id}:A"})
+    await database.read_models.update_one(
+        {"_id": "offers"}, {"$set": {"collection": "offers_g3", "generation": 3}}
+    )
+    await database.offers_g3.insert_one({**offer, "available": 7})
     code, out = await audit(mongo_uri, db_name)
     assert code == 1
-    assert "read_model_mismatch" in out and "says 7 available, the log says 2" in out
-    assert "read models: bookings not built" in out
+    assert f"offer {writer.show_id}:A: available is 7 in the read model, 2 in the log" in out
+
+
+async def test_a_registration_moved_after_the_users_own_booking_is_a_causal_order_violation(
+    database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
+) -> None:
+    user_id = new_id()
+    await writer.book((user_id, 1))
+    booked_at = await writer.store.head_position() - 1
+    email = "late@example.com"
+    await append(writer.store, user_stream(email), register(user_id, email, "Late", "x"), NO_STREAM)
+    code, out = await audit(mongo_uri, db_name)
+    assert code == 1
+    assert (
+        f"causal_order at position {booked_at},{booked_at + 2}: user {user_id} is registered "
+        f"at {booked_at + 2}, after its own BookingRequested at {booked_at}" in out
+    )
+
+
+async def test_a_show_created_before_its_creator_was_granted_admin_is_a_causal_order_violation(
+    database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
+) -> None:
+    user_id = new_id()
+    email = "eager@example.com"
+    await append(writer.store, user_stream(email), register(user_id, email, "E", "x"), NO_STREAM)
+    show = CreateShow(
+        "eager-show", "Lear", "Globe", "2030-01-01T19:30:00Z",
+        (Category("A", "A", "10.00", "EUR", 5),), None, user_id,
+    )  # fmt: skip
+    for stream, events in create_show(show):
+        await append(writer.store, stream, events, NO_STREAM)
+    await append(writer.store, user_stream(email), [RoleGranted(user_id, "admin")], 1)
+    code, out = await audit(mongo_uri, db_name)
+    assert code == 1
+    assert f"show eager-show is created by user {user_id}, who is not an admin yet" in out
