@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from boxoffice.private_files import private_directory, write_private
+
 MIN_SECRET_BYTES = 32
 
 
@@ -96,11 +98,9 @@ class Settings(BaseSettings):
         """The signing key: configured, or (dev/test) generated once into the data dir."""
         if self.jwt_secret:
             return self.jwt_secret.get_secret_value()
-        path = self.data_dir / "jwt-secret"
+        path = private_directory(self.data_dir) / "jwt-secret"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(48))
+            write_private(path, secrets.token_urlsafe(48))
         return path.read_text().strip()
 
 
