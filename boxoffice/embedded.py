@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,17 +240,3 @@ def running_store(data_dir: Path) -> StoreAddress | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return address if answers(address.uri) else None
-
-
-@contextlib.contextmanager
-def store_uri(mongodb_uri: str | None, data_dir: Path, *, supervise: bool = False) -> Iterator[str]:
-    """The store to use: MONGODB_URI, else a running server's store, else our own embedded one."""
-    if mongodb_uri:
-        yield mongodb_uri
-        return
-    address = running_store(data_dir)
-    if address is not None:
-        yield address.uri
-        return
-    with EmbeddedStore(data_dir, supervise=supervise) as store:
-        yield store.uri

@@ -14,7 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from rich.console import Console
 from rich.progress import Progress
 
-from boxoffice.eventstore import EventStoreError, MongoEventStore
+from boxoffice.cli_support import operator_errors, run_with_store, settings_from
+from boxoffice.eventstore import MongoEventStore
 
 from .auditing import AuditReport, audit_log
 from .reading import last_position
@@ -44,16 +45,7 @@ def _run(
     ctx: click.Context, work: Callable[[AsyncDatabase[Document], MongoEventStore], Awaitable[T]]
 ) -> T:
     """``work`` against the configured store; operator errors end in one line, not a traceback."""
-    from boxoffice.cli import operator_errors, run_with_store, settings_from  # imports this module
-
-    @operator_errors
-    def run() -> T:
-        try:
-            return run_with_store(settings_from(ctx), work)
-        except EventStoreError as exc:
-            raise click.ClickException(f"store: {exc}") from None
-
-    return run()
+    return operator_errors(run_with_store)(settings_from(ctx), work)
 
 
 def _silence_stdout() -> None:
