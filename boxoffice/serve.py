@@ -1,10 +1,20 @@
-"""``boxoffice serve``: the HTTP API on a port claimed first, with its own embedded store."""
+"""``boxoffice serve``: the HTTP API on a port claimed first, with its own embedded store.
+
+On SIGTERM the server drains: /ready answers 503 at once and the server keeps
+serving for DRAIN_SECONDS, so requests already sent on accepted connections
+are read and answered instead of being reset with their connection; then it
+stops accepting and gives in-flight requests up to SHUTDOWN_TIMEOUT_SECONDS
+(aiohttp's graceful shutdown), then the booking queues their own grace period
+(BookingQueues.close). Ctrl-C (SIGINT) and a second SIGTERM skip the window.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import resource
+import signal
 import socket
 from collections.abc import Iterator
 
@@ -13,11 +23,11 @@ from aiohttp import web
 
 from boxoffice.cli_support import operator_errors, store_errors
 from boxoffice.embedded import EmbeddedStore
+from boxoffice.http import keys
 from boxoffice.logs import configure_logging
 from boxoffice.settings import Settings, load_settings
 
-# On SIGTERM, in-flight requests get this long to finish (aiohttp's default is 60 s), then the
-# booking queues get their own grace period (BookingQueues.close) before the process exits.
+DRAIN_SECONDS = 1.0
 SHUTDOWN_TIMEOUT_SECONDS = 10.0
 
 
@@ -74,10 +84,33 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
         own_store(settings) as uri,
         store_errors(uri),
     ):
-        web.run_app(
-            create_app(settings, uri),
-            sock=sock,
-            print=lambda line: click.echo(line, err=True),
-            access_log=None,
-            shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
-        )
+        asyncio.run(serve_until_stopped(create_app(settings, uri), sock))
+
+
+async def serve_until_stopped(app: web.Application, sock: socket.socket) -> None:
+    runner = web.AppRunner(
+        app, handle_signals=False, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS
+    )
+    try:
+        await runner.setup()
+        site = web.SockSite(runner, sock)
+        await site.start()
+        click.echo(f"serving on {site.name} (Ctrl-C to stop)", err=True)
+        await _stop_requested(app[keys.DRAINING])
+    finally:
+        await runner.cleanup()
+
+
+async def _stop_requested(draining: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def terminate() -> None:
+        if draining.is_set():
+            stop.set()
+        draining.set()
+        loop.call_later(DRAIN_SECONDS, stop.set)
+
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGTERM, terminate)
+    await stop.wait()

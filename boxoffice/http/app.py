@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator
 
@@ -96,6 +97,7 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app[keys.STORE_URI] = store_uri
     app[keys.TOKENS] = TokenService(settings.resolved_jwt_secret(), settings.token_ttl_seconds)
     app[keys.TRUSTED_PROXIES] = TrustedProxies(settings.trusted_proxies)
+    app[keys.DRAINING] = asyncio.Event()
     app.cleanup_ctx.extend([_mongo, _event_store])
     app.cleanup_ctx.append(projections_ctx)
     app.cleanup_ctx.append(_bookings)

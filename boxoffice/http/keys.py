@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -36,3 +37,5 @@ PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
 BOOKINGS = web.AppKey("bookings", BookingService)
 STORE_HEALTH = web.AppKey("store_health", StoreHealth)
 STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)
+DRAINING = web.AppKey("draining", asyncio.Event)
+"""Set on SIGTERM: the server is about to stop, so /ready sends traffic elsewhere."""
