@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from yarl import URL
 
 from boxoffice.private_files import private_directory, write_private
 
@@ -56,6 +57,7 @@ class Settings(BaseSettings):
     register_rate: str = "20/minute"
     booking_rate: str = "60/minute"
     trusted_proxies: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
 
     @field_validator("login_rate", "register_rate", "booking_rate")
     @classmethod
@@ -71,6 +73,15 @@ class Settings(BaseSettings):
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for network in value:
             ipaddress.ip_network(network, strict=False)
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in value:
+            url = URL(origin)
+            if url.scheme not in ("http", "https") or not url.host or str(url.origin()) != origin:
+                raise ValueError(f"{origin!r} is not an origin such as https://tickets.example.com")
         return value
 
     @model_validator(mode="after")

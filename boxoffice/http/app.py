@@ -7,6 +7,7 @@ import functools
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from boxoffice.commands.booking import BookingService
 from boxoffice.commands.booking_queue import BookingQueues
@@ -23,6 +24,7 @@ from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
 from . import keys
+from .cors import cross_origin
 from .metrics import setup_metrics
 from .peers import TrustedProxies
 from .problems import problem_middleware
@@ -90,9 +92,11 @@ async def _without_version_banner(request: web.Request, response: web.StreamResp
 
 
 def create_app(settings: Settings, store_uri: str) -> web.Application:
-    app = web.Application(
-        client_max_size=settings.max_body_bytes, middlewares=[request_log, problem_middleware]
-    )
+    middlewares: list[Middleware] = [request_log]
+    if settings.cors_origins:
+        middlewares.append(cross_origin(settings.cors_origins))
+    middlewares.append(problem_middleware)
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=middlewares)
     app[keys.SETTINGS] = settings
     app[keys.STORE_URI] = store_uri
     app[keys.TOKENS] = TokenService(settings.resolved_jwt_secret(), settings.token_ttl_seconds)
