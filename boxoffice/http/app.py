@@ -30,6 +30,7 @@ from .peers import TrustedProxies
 from .problems import problem_middleware
 from .ratelimit import rate_limits
 from .request_log import request_log
+from .request_metrics import request_metrics
 from .routes import setup_routes
 from .tokens import TokenService
 
@@ -92,7 +93,7 @@ async def _without_version_banner(request: web.Request, response: web.StreamResp
 
 
 def create_app(settings: Settings, store_uri: str) -> web.Application:
-    middlewares: list[Middleware] = [request_log]
+    middlewares: list[Middleware] = [request_log, request_metrics]
     if settings.cors_origins:
         middlewares.append(cross_origin(settings.cors_origins))
     middlewares.append(problem_middleware)

@@ -18,6 +18,7 @@ from boxoffice.projections.runner import ProjectionRunner
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
+from .instruments import BookingOutcomes, RequestMetrics
 from .limiter import RateLimits
 from .peers import TrustedProxies
 from .tokens import TokenService
@@ -34,6 +35,8 @@ TRUSTED_PROXIES = web.AppKey("trusted_proxies", TrustedProxies)
 PROJECTIONS = web.AppKey("projections", ProjectionRunner)
 METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
+REQUEST_METRICS = web.AppKey("request_metrics", RequestMetrics)
+BOOKING_OUTCOMES = web.AppKey("booking_outcomes", BookingOutcomes)
 BOOKINGS = web.AppKey("bookings", BookingService)
 STORE_HEALTH = web.AppKey("store_health", StoreHealth)
 STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)
