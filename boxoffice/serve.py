@@ -88,6 +88,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
 
 async def serve_until_stopped(app: web.Application, sock: socket.socket) -> None:
+    stop = _stop_on_signals(app[keys.DRAINING])  # before start-up, which can take seconds
     runner = web.AppRunner(
         app, handle_signals=False, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS
     )
@@ -96,12 +97,13 @@ async def serve_until_stopped(app: web.Application, sock: socket.socket) -> None
         site = web.SockSite(runner, sock)
         await site.start()
         click.echo(f"serving on {site.name} (Ctrl-C to stop)", err=True)
-        await _stop_requested(app[keys.DRAINING])
+        await stop.wait()
     finally:
         await runner.cleanup()
 
 
-async def _stop_requested(draining: asyncio.Event) -> None:
+def _stop_on_signals(draining: asyncio.Event) -> asyncio.Event:
+    """Set on SIGINT, or DRAIN_SECONDS after a SIGTERM (at once after a second one)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
 
@@ -113,4 +115,4 @@ async def _stop_requested(draining: asyncio.Event) -> None:
 
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGTERM, terminate)
-    await stop.wait()
+    return stop
