@@ -1,3 +1,3 @@
 from boxoffice.cli import main
 
-main()
+main(prog_name="boxoffice")

@@ -13,23 +13,22 @@ monitor finds it again and booking resumes without restarting the server.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
 import json
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
+
+from boxoffice.private_files import private_directory, private_opener, write_private
 
 LOCK_FILE = "store.lock"
 ADDRESS_FILE = "store.json"
@@ -39,7 +38,7 @@ WATCH_INTERVAL_SECONDS = 0.2
 RESTART_LIMIT = 5
 RESTART_WINDOW_SECONDS = 60.0
 RESTART_BACKOFF_SECONDS = 0.25
-_PR_SET_PDEATHSIG = 1
+STORE_FILES = "db"
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +76,9 @@ def answers(uri: str, timeout_ms: int = 500) -> bool:
         client.close()
 
 
-def _die_with_parent() -> None:
-    """Runs in the child before exec: the kernel sends SIGTERM if we die, even by SIGKILL."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def holds_a_store(data_dir: Path) -> bool:
+    """Whether an embedded store has ever run on ``data_dir``."""
+    return (data_dir / STORE_FILES).is_dir()
 
 
 class EmbeddedStore:
@@ -114,7 +112,7 @@ class EmbeddedStore:
         self.stop()
 
     def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(self.data_dir)
         self._lock()
         self._stopping.clear()
         try:
@@ -163,27 +161,34 @@ class EmbeddedStore:
         except BlockingIOError:
             os.close(fd)
             raise EmbeddedStoreError(
-                f"another boxoffice store is running on {self.data_dir} (lock held on {LOCK_FILE})"
+                f"another boxoffice store is running on {self.data_dir}{self._owner()}; "
+                "stop it first, or give this one another --data-dir"
             ) from None
         self._lock_fd = fd
 
+    def _owner(self) -> str:
+        """`` (pid N)`` of the process that holds the lock, when its address file says."""
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            return f" (pid {int(json.loads((self.data_dir / ADDRESS_FILE).read_text())['owner'])})"
+        return ""
+
     def _spawn(self) -> None:
-        db_dir = self.data_dir / "db"
-        db_dir.mkdir(exist_ok=True)
+        db_dir = self.data_dir / STORE_FILES
+        db_dir.mkdir(mode=0o700, exist_ok=True)
         command = [
-            sys.executable, "-m", "nx_27017.nx_27017",
+            sys.executable, "-m", "boxoffice.store_process", str(os.getpid()),
             "--data-dir", str(db_dir), "--host", "127.0.0.1", "--port", str(self.port),
             "--log-file", str(self.data_dir / "store.log"),
             "--pid-file", str(self.data_dir / "store.pid"),
         ]  # fmt: skip
-        with open(self.data_dir / "store.log", "ab") as out:
+        with open(self.data_dir / "store.log", "ab", opener=private_opener) as out:
             self._process = subprocess.Popen(
                 command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent, start_new_session=True,
+                start_new_session=True,
             )  # fmt: skip
         self._wait_until_answering()
         address = {"uri": self.uri, "pid": self._process.pid, "owner": os.getpid()}
-        (self.data_dir / ADDRESS_FILE).write_text(json.dumps(address))
+        write_private(self.data_dir / ADDRESS_FILE, json.dumps(address))
 
     def _wait_until_answering(self) -> None:
         assert self._process is not None
@@ -235,17 +240,3 @@ def running_store(data_dir: Path) -> StoreAddress | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return address if answers(address.uri) else None
-
-
-@contextlib.contextmanager
-def store_uri(mongodb_uri: str | None, data_dir: Path, *, supervise: bool = False) -> Iterator[str]:
-    """The store to use: MONGODB_URI, else a running server's store, else our own embedded one."""
-    if mongodb_uri:
-        yield mongodb_uri
-        return
-    address = running_store(data_dir)
-    if address is not None:
-        yield address.uri
-        return
-    with EmbeddedStore(data_dir, supervise=supervise) as store:
-        yield store.uri

@@ -17,6 +17,10 @@ from typing import Any, TextIO
 
 import structlog
 
+from boxoffice.log_throttle import Throttle
+
+# asyncio logs some errors (a failed accept past the open-files limit) in a tight loop.
+REPEATED_LOOP_ERROR_SECONDS = 10.0
 _SHARED: list[structlog.types.Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.processors.add_log_level,
@@ -77,6 +81,7 @@ def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -
     # boxoffice.access (request_log) is the access log; aiohttp's own would log a second line
     # per request, with the query string, where a password or token may have been put.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("asyncio").filters[:] = [Throttle(REPEATED_LOOP_ERROR_SECONDS)]
 
 
 _RENDER: list[structlog.types.Processor] = [

@@ -21,6 +21,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from yarl import URL
+
+from boxoffice.private_files import private_directory, write_private
 
 MIN_SECRET_BYTES = 32
 
@@ -55,6 +58,7 @@ class Settings(BaseSettings):
     register_rate: str = "20/minute"
     booking_rate: str = "60/minute"
     trusted_proxies: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
 
     seal_key_file: Path | None = None
     seal_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
@@ -74,6 +78,15 @@ class Settings(BaseSettings):
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for network in value:
             ipaddress.ip_network(network, strict=False)
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in value:
+            url = URL(origin)
+            if url.scheme not in ("http", "https") or not url.host or str(url.origin()) != origin:
+                raise ValueError(f"{origin!r} is not an origin such as https://tickets.example.com")
         return value
 
     @model_validator(mode="after")
@@ -103,11 +116,9 @@ class Settings(BaseSettings):
         """The signing key: configured, or (dev/test) generated once into the data dir."""
         if self.jwt_secret:
             return self.jwt_secret.get_secret_value()
-        path = self.data_dir / "jwt-secret"
+        path = private_directory(self.data_dir) / "jwt-secret"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(48))
+            write_private(path, secrets.token_urlsafe(48))
         return path.read_text().strip()
 
     def seal_key_path(self) -> Path:

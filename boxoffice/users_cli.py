@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 from pymongo.asynchronous.database import AsyncDatabase
 
+from boxoffice.cli_support import operator_errors, run_with_store, settings_from
 from boxoffice.commands.users import grant_admin
 from boxoffice.database import Document
 from boxoffice.domain.streams import normalise_email
 from boxoffice.domain.users import UnknownUser
-from boxoffice.eventstore import EventStoreError, MongoEventStore
+from boxoffice.eventstore import MongoEventStore
 
 
 @click.group()
@@ -22,7 +23,6 @@ def users() -> None:
 @click.pass_context
 def grant_admin_command(ctx: click.Context, email: str) -> None:
     """Give the user with EMAIL the admin role (their next login carries it)."""
-    from boxoffice.cli import operator_errors, run_with_store, settings_from  # imports this module
 
     async def work(database: AsyncDatabase[Document], store: MongoEventStore) -> bool:
         return await grant_admin(store, email)
@@ -33,8 +33,6 @@ def grant_admin_command(ctx: click.Context, email: str) -> None:
             return run_with_store(settings_from(ctx), work)
         except UnknownUser:
             raise click.ClickException(f"no user with e-mail {normalise_email(email)}") from None
-        except EventStoreError as exc:
-            raise click.ClickException(f"store: {exc}") from None
 
     granted = run()
     shown = normalise_email(email)

@@ -15,7 +15,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from rich.console import Console
 from rich.progress import Progress
 
-from boxoffice.eventstore import EventStoreError, MongoEventStore
+from boxoffice.cli_support import operator_errors, run_with_store, settings_from
+from boxoffice.eventstore import MongoEventStore
 from boxoffice.seals.export import read_checkpoints
 from boxoffice.seals.keys import verifying_key
 
@@ -48,16 +49,7 @@ def _run(
     ctx: click.Context, work: Callable[[AsyncDatabase[Document], MongoEventStore], Awaitable[T]]
 ) -> T:
     """``work`` against the configured store; operator errors end in one line, not a traceback."""
-    from boxoffice.cli import operator_errors, run_with_store, settings_from  # imports this module
-
-    @operator_errors
-    def run() -> T:
-        try:
-            return run_with_store(settings_from(ctx), work)
-        except EventStoreError as exc:
-            raise click.ClickException(f"store: {exc}") from None
-
-    return run()
+    return operator_errors(run_with_store)(settings_from(ctx), work)
 
 
 def _silence_stdout() -> None:
@@ -166,8 +158,6 @@ def audit(ctx: click.Context, public_key_file: Path | None, checkpoints_file: Pa
     or their lag shows up as notes), and that the log still holds what its
     signed seals, and the checkpoints you saved, say it held.
     """
-    from boxoffice.cli import settings_from  # imports this module
-
     async def work(database: AsyncDatabase[Document], store: MongoEventStore) -> AuditReport:
         public_key = verifying_key(settings_from(ctx), public_key_file)
         saved = read_checkpoints(checkpoints_file) if checkpoints_file else []

@@ -8,6 +8,7 @@ import functools
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from boxoffice.commands.booking import BookingService
 from boxoffice.commands.booking_queue import BookingQueues
@@ -26,11 +27,13 @@ from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
 from . import keys
+from .cors import cross_origin
 from .metrics import setup_metrics
 from .peers import TrustedProxies
 from .problems import problem_middleware
 from .ratelimit import rate_limits
 from .request_log import request_log
+from .request_metrics import request_metrics
 from .routes import setup_routes
 from .tokens import TokenService
 
@@ -109,13 +112,16 @@ async def _without_version_banner(request: web.Request, response: web.StreamResp
 
 
 def create_app(settings: Settings, store_uri: str) -> web.Application:
-    app = web.Application(
-        client_max_size=settings.max_body_bytes, middlewares=[request_log, problem_middleware]
-    )
+    middlewares: list[Middleware] = [request_log, request_metrics]
+    if settings.cors_origins:
+        middlewares.append(cross_origin(settings.cors_origins))
+    middlewares.append(problem_middleware)
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=middlewares)
     app[keys.SETTINGS] = settings
     app[keys.STORE_URI] = store_uri
     app[keys.TOKENS] = TokenService(settings.resolved_jwt_secret(), settings.token_ttl_seconds)
     app[keys.TRUSTED_PROXIES] = TrustedProxies(settings.trusted_proxies)
+    app[keys.DRAINING] = asyncio.Event()
     app.cleanup_ctx.extend([_mongo, _event_store])
     app.cleanup_ctx.append(projections_ctx)
     app.cleanup_ctx.append(sealer_ctx)

@@ -57,6 +57,7 @@ async def book(request: web.Request) -> web.Response:
             "Idempotency-Key reused",
             "This Idempotency-Key was already used with a different request body.",
         ) from None
+    request.app[keys.BOOKING_OUTCOMES].count(reply)
     return render(reply)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -18,6 +19,7 @@ from boxoffice.projections.runner import ProjectionRunner
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
+from .instruments import BookingOutcomes, RequestMetrics
 from .limiter import RateLimits
 from .peers import TrustedProxies
 from .tokens import TokenService
@@ -34,7 +36,11 @@ TRUSTED_PROXIES = web.AppKey("trusted_proxies", TrustedProxies)
 PROJECTIONS = web.AppKey("projections", ProjectionRunner)
 METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
+REQUEST_METRICS = web.AppKey("request_metrics", RequestMetrics)
+BOOKING_OUTCOMES = web.AppKey("booking_outcomes", BookingOutcomes)
 BOOKINGS = web.AppKey("bookings", BookingService)
 BOOKING_REQUESTS = web.AppKey("booking_requests", BookingRequests)
 STORE_HEALTH = web.AppKey("store_health", StoreHealth)
 STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)
+DRAINING = web.AppKey("draining", asyncio.Event)
+"""Set on SIGTERM: the server is about to stop, so /ready sends traffic elsewhere."""

@@ -1,8 +1,10 @@
 """``GET /metrics``: Prometheus text from the application's own registry.
 
 The registry is per application (never prometheus_client's global one), so two
-apps in one process, as in the tests, do not share series.  Other modules may
-register their own metrics on ``app[keys.METRICS_REGISTRY]``.
+apps in one process, as in the tests, do not share series.  It holds the
+requests by route and status, the booking answers by outcome and reason, the
+projections' positions and lags, the store round trips, and the process's own
+metrics (prometheus_client's process, platform and GC collectors).
 """
 
 from __future__ import annotations
@@ -10,13 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    GCCollector,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from boxoffice.projections.metrics import ProjectionGauges
 
 from . import keys
+from .instruments import BookingOutcomes, RequestMetrics
 
 
 class StoreCommands(Collector):
@@ -36,7 +46,12 @@ def setup_metrics(app: web.Application) -> None:
     registry = CollectorRegistry()
     app[keys.METRICS_REGISTRY] = registry
     app[keys.PROJECTION_GAUGES] = ProjectionGauges(registry)
+    app[keys.REQUEST_METRICS] = RequestMetrics(registry)
+    app[keys.BOOKING_OUTCOMES] = BookingOutcomes(registry)
     registry.register(StoreCommands(app))
+    ProcessCollector(registry=registry)
+    PlatformCollector(registry=registry)
+    GCCollector(registry=registry)
 
 
 async def metrics(request: web.Request) -> web.Response:

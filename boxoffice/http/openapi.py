@@ -2,11 +2,12 @@
 
 Adding a route to the document is one entry in ``OPERATIONS``::
 
-    Operation("POST", "/shows", "Create a show", status=201,
+    Operation("POST", "/shows", "Create a show", id="createShow", tag="shows", status=201,
               body=CreateShowIn, response=ShowOut, auth="admin", errors=(409,)),
 
 ``body``, ``response`` and ``query`` take a pydantic model (its JSON Schema is
-generated) or a JSON Schema dict. Path parameters come from ``{name}`` in the
+generated) or a JSON Schema dict; ``problems`` gives a status a problem body
+of its own (extension members) instead of the plain ``Problem``. Path parameters come from ``{name}`` in the
 path. The errors every route can give (500, 503; 400/413/415/422 with a body;
 401/403 with auth) are added for you; list only the route's own in ``errors``.
 A test fails when a route served by the app is missing here.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Literal
 
@@ -25,10 +26,17 @@ from aiohttp import web
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from boxoffice.domain.inventory import (
+    INSUFFICIENT_AVAILABILITY,
+    PER_USER_LIMIT,
+    SOLD_OUT,
+    UNKNOWN_CATEGORY,
+    UNKNOWN_SHOW,
+)
 from boxoffice.settings import Settings
 
 from . import keys
-from .booking import IDEMPOTENCY_KEY_PATTERN
+from .booking import IDEMPOTENCY_KEY_PATTERN, REJECTION_TYPE
 from .booking_models import (
     BookIn,
     BookingListOut,
@@ -54,6 +62,9 @@ class Operation:
     method: str
     path: str
     summary: str
+    id: str = field(kw_only=True)
+    """The operationId: what a generated client names the call."""
+    tag: str = field(kw_only=True)
     status: int = 200
     body: Schema | None = None
     response: Schema | None = None
@@ -61,6 +72,7 @@ class Operation:
     headers: tuple[tuple[str, dict[str, Any]], ...] = ()
     auth: Literal["none", "user", "admin"] = "none"
     errors: tuple[int, ...] = ()
+    problems: tuple[tuple[int, dict[str, Any]], ...] = ()
     media_type: str = "application/json"
     location: bool = False
     """The success (and a 202) carries ``Location``: where the created thing can be read."""
@@ -91,43 +103,93 @@ IDEMPOTENCY_KEY = {
     "description": "1 to 200 visible ASCII characters; a retry with the same key returns the stored reply.",
 }
 
+PROBLEM_REF = {"$ref": REF.format(model="Problem")}
+
+
+def _problem_with(
+    required: dict[str, Any], optional: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A Problem with extension members."""
+    return {"allOf": [PROBLEM_REF, _object(required, optional)]}
+
+
+REJECTION_REASONS = [
+    SOLD_OUT,
+    INSUFFICIENT_AVAILABILITY,
+    PER_USER_LIMIT,
+    UNKNOWN_SHOW,
+    UNKNOWN_CATEGORY,
+]
+BOOKING_REJECTED = _problem_with(
+    {
+        "type": {"const": REJECTION_TYPE},
+        "status": {"const": 409},
+        "reason": {"type": "string", "enum": REJECTION_REASONS},
+    },
+    {
+        "booking_id": {**_STR, "description": "Absent when the show or category is unknown."},
+        "show_id": _STR,
+        "category": _STR,
+        "quantity": _INT,
+    },
+)
+BOOKING_NOT_CANCELLABLE = _problem_with({"booking_id": _STR, "booking_status": _STATUS})
+# A plain Problem too: 409 "request in progress" for an Idempotency-Key still being decided.
+BOOKING_CONFLICT = {"anyOf": [{"$ref": REF.format(model="BookingRejected")}, PROBLEM_REF]}
+TAGS = (
+    ("auth", "Accounts and bearer tokens"),
+    ("shows", "Shows and ticket search"),
+    ("booking", "Booking, status and cancellation"),
+    ("operations", "Health, readiness, metrics and this document"),
+)
+
 OPERATIONS: tuple[Operation, ...] = (
-    Operation("GET", "/health", "Liveness", response=_object({"status": _STR})),
-    Operation("GET", "/ready", "Readiness: the store answers", response=_object({"status": _STR})),
-    Operation("GET", "/metrics", "Prometheus metrics", media_type="text/plain"),
-    Operation("GET", "/openapi.json", "This document", response={"type": "object"}),
+    Operation("GET", "/health", "Liveness", id="health", tag="operations", response=_object({"status": _STR})),
     Operation(
-        "POST", "/auth/register", "Register", status=201, body=RegisterIn,
+        "GET", "/ready", "Readiness: the store answers", id="ready", tag="operations",
+        response=_object({"status": _STR}),
+    ),
+    Operation("GET", "/metrics", "Prometheus metrics", id="metrics", tag="operations", media_type="text/plain"),
+    Operation(
+        "GET", "/openapi.json", "This document", id="openapi", tag="operations",
+        response={"type": "object"},
+    ),
+    Operation(
+        "POST", "/auth/register", "Register", id="register", tag="auth", status=201, body=RegisterIn,
         response=RegisteredOut, errors=(409, 429),
     ),
     Operation(
-        "POST", "/auth/login", "Log in for a bearer token", body=LoginIn, response=TokenOut,
-        errors=(401, 429),
+        "POST", "/auth/login", "Log in for a bearer token", id="login", tag="auth", body=LoginIn,
+        response=TokenOut, errors=(401, 429),
     ),
     Operation(
-        "POST", "/shows", "Create a show", status=201, body=CreateShowIn, response=ShowOut,
-        auth="admin", location=True,
+        "POST", "/shows", "Create a show", id="createShow", tag="shows", status=201,
+        body=CreateShowIn, response=ShowOut, auth="admin", location=True,
     ),
     Operation(
-        "GET", "/shows/{show_id}", "A show with availability", response=ShowOut, errors=(404,)
+        "GET", "/shows/{show_id}", "A show with availability", id="getShow", tag="shows",
+        response=ShowOut, errors=(404,),
     ),
     Operation(
-        "GET", "/booking/tickets", "Search available tickets", query=SearchQuery,
-        response=OffersOut, errors=(422,),
+        "GET", "/booking/tickets", "Search available tickets", id="searchTickets", tag="shows",
+        query=SearchQuery, response=OffersOut, errors=(422,),
     ),
     Operation(
         "POST", "/booking/tickets/book", "Book tickets (201 confirmed, 202 pending)",
-        status=201, body=BookIn, response=BookingOut, headers=(("Idempotency-Key", IDEMPOTENCY_KEY),),
-        auth="user", errors=(202, 409, 429), location=True,
+        id="bookTickets", tag="booking", status=201, body=BookIn, response=BookingOut,
+        headers=(("Idempotency-Key", IDEMPOTENCY_KEY),), auth="user", errors=(202, 409, 429),
+        problems=((409, BOOKING_CONFLICT),), location=True,
     ),
     Operation(
         "GET", "/booking/tickets/status",
         "A booking's status (booking_id), or all of mine ({items: [...]})",
-        query=StatusQuery, response=BOOKING_STATUSES, auth="user", errors=(404, 422),
+        id="bookingStatus", tag="booking", query=StatusQuery, response=BOOKING_STATUSES,
+        auth="user", errors=(404, 422),
     ),
     Operation(
-        "POST", "/booking/tickets/cancel", "Cancel a booking", body=CancelIn,
-        response=CANCELLED, auth="user", errors=(202, 404, 409),
+        "POST", "/booking/tickets/cancel", "Cancel a booking", id="cancelBooking", tag="booking",
+        body=CancelIn, response=CANCELLED, auth="user", errors=(202, 404, 409),
+        problems=((409, {"$ref": REF.format(model="BookingNotCancellable")}),),
     ),
 )  # fmt: skip
 
@@ -238,19 +300,28 @@ def _responses(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         success["content"] = {op.media_type: {"schema": schema}}
     elif op.media_type != "application/json":
         success["content"] = {op.media_type: {"schema": _STR}}
-    problem = {"content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": REF.format(model="Problem")}}}}
+    problems = dict(op.problems)
     responses = {str(op.status): {**success, "headers": _headers(op, op.status)}}
     for status in _errors(op):
         if status < 400:
             described = {"description": "Accepted, not decided yet", **success}
         else:
-            described = {"description": HTTPStatus(status).phrase, **problem}
+            schema = problems.get(status, PROBLEM_REF)
+            described = {
+                "description": HTTPStatus(status).phrase,
+                "content": {PROBLEM_CONTENT_TYPE: {"schema": schema}},
+            }
         responses[str(status)] = {**described, "headers": _headers(op, status)}
     return responses
 
 
 def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
-    document: dict[str, Any] = {"summary": op.summary, "responses": _responses(op, refs)}
+    document: dict[str, Any] = {
+        "operationId": op.id,
+        "tags": [op.tag],
+        "summary": op.summary,
+        "responses": _responses(op, refs),
+    }
     parameters = _parameters(op)
     if parameters:
         document["parameters"] = parameters
@@ -288,9 +359,15 @@ def openapi_document(max_quantity: int = DEFAULT_MAX_QUANTITY) -> dict[str, Any]
     return {
         "openapi": "3.1.0",
         "info": {"title": "boxoffice", "version": "1"},
+        "tags": [{"name": name, "description": description} for name, description in TAGS],
         "paths": paths,
         "components": {
-            "schemas": {**schemas, "Problem": PROBLEM},
+            "schemas": {
+                **schemas,
+                "Problem": PROBLEM,
+                "BookingRejected": BOOKING_REJECTED,
+                "BookingNotCancellable": BOOKING_NOT_CANCELLABLE,
+            },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },

@@ -15,7 +15,9 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def ready(request: web.Request) -> web.Response:
-    """Readiness: the store answers a ping and every projection is following the log."""
+    """Readiness: not shutting down, the store answers a ping, every projection follows the log."""
+    if request.app[keys.DRAINING].is_set():
+        raise Problem(503, "Service Unavailable", "The server is shutting down.")
     try:
         if not request.app[keys.STORE_HEALTH].available:
             raise PyMongoError("the driver's monitor sees no usable server")

@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,7 +18,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from boxoffice.eventstore import EventStoreError, MongoEventStore
+from boxoffice.cli_support import operator_errors, run_with_store, settings_from
+from boxoffice.eventstore import MongoEventStore
 
 from .generations import GenerationConflict
 from .read_models import READ_MODELS
@@ -68,8 +68,6 @@ async def _rebuild_showing_progress(
 @click.pass_context
 def rebuild_command(ctx: click.Context, projections: tuple[str, ...]) -> None:
     """Rebuild read models from the log while the server keeps serving the old ones."""
-    from boxoffice.cli import operator_errors, run_with_store, settings_from  # imports this module
-
     names = projections or tuple(READ_MODELS)
 
     @operator_errors
@@ -78,8 +76,6 @@ def rebuild_command(ctx: click.Context, projections: tuple[str, ...]) -> None:
             return run_with_store(
                 settings_from(ctx), lambda db, store: _rebuild_showing_progress(db, store, names)
             )
-        except (EventStoreError, PyMongoError) as exc:
-            raise click.ClickException(f"store: {exc}") from None
         except GenerationConflict as exc:
             raise click.ClickException(f"rebuild: {exc}") from None
 

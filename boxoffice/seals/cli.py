@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from pymongo.asynchronous.database import AsyncDatabase
 
+from boxoffice.cli_support import operator_errors, run_with_store, settings_from
 from boxoffice.database import Document
 from boxoffice.eventstore import EventStoreError, MongoEventStore
 
@@ -25,8 +26,6 @@ def public_key_command(ctx: click.Context) -> None:
 
     Keep it away from the database: `boxoffice audit --public-key FILE` checks with it.
     """
-    from boxoffice.cli import operator_errors, settings_from  # imports this module
-
     @operator_errors
     def run() -> None:
         public_key = signing_key(settings_from(ctx)).public_key()
@@ -44,8 +43,6 @@ def export_command(ctx: click.Context) -> None:
     Save the output somewhere the database's writers cannot reach; later,
     `boxoffice audit --checkpoints FILE` proves the log still holds what was sealed.
     """
-    from boxoffice.cli import operator_errors, run_with_store, settings_from  # imports this module
-
     async def work(database: AsyncDatabase[Document], store: MongoEventStore) -> int:
         unreadable = 0
         async for found in SealRecords(database).all():

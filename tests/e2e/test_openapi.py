@@ -69,3 +69,40 @@ async def test_request_schemas_come_from_the_strict_models(client: TestClient) -
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"email", "password"}
     assert "422" in register["responses"] and "429" in register["responses"]
+
+
+def operations(found: dict[str, Any]) -> list[dict[str, Any]]:
+    return [op for methods in found["paths"].values() for op in methods.values()]
+
+
+async def test_every_operation_has_a_unique_operation_id_and_a_declared_tag(
+    client: TestClient,
+) -> None:
+    found = await document(client)
+    declared = {tag["name"] for tag in found["tags"]}
+    ids = [op.get("operationId") for op in operations(found)]
+    assert all(ids) and len(set(ids)) == len(ids), ids
+    assert all(op.get("tags") and set(op["tags"]) <= declared for op in operations(found))
+
+
+def problem_members(found: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """The members a problem schema adds to Problem (allOf [Problem, extension])."""
+    named = schema["$ref"].rsplit("/", 1)[1]
+    extension = found["components"]["schemas"][named]["allOf"][1]
+    return {"required": extension["required"], **extension["properties"]}
+
+
+async def test_a_booking_rejection_documents_its_reason_and_booking_id(client: TestClient) -> None:
+    found = await document(client)
+    conflict = found["paths"]["/booking/tickets/book"]["post"]["responses"]["409"]
+    rejected = conflict["content"]["application/problem+json"]["schema"]["anyOf"][0]
+    members = problem_members(found, rejected)
+    assert "reason" in members["required"] and "booking_id" in members
+    assert set(members["reason"]["enum"]) >= {"sold_out", "per_user_limit", "unknown_show"}
+
+
+async def test_a_booking_that_cannot_be_cancelled_documents_its_status(client: TestClient) -> None:
+    found = await document(client)
+    conflict = found["paths"]["/booking/tickets/cancel"]["post"]["responses"]["409"]
+    members = problem_members(found, conflict["content"]["application/problem+json"]["schema"])
+    assert set(members["required"]) == {"booking_id", "booking_status"}

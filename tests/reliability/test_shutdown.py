@@ -13,11 +13,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.eventstore import MongoEventStore
 
-from .conftest import Attempt, LogView, Sale, Server, audit, available_becomes
+from .conftest import PASSWORD, Attempt, LogView, Sale, Server, audit, available_becomes
 
 pytestmark = pytest.mark.slow
 SHUTDOWN_BOUND_SECONDS = (
-    25.0  # serve's shutdown timeout (10 s) + the queues' grace (5 s) + start-up slack
+    25.0  # drain (1 s) + serve's shutdown timeout (10 s) + the queues' grace (5 s) + slack
 )
 
 
@@ -54,3 +54,42 @@ async def test_sigterm_during_a_burst_answers_or_refuses_every_booking_and_leave
     assert result.returncode == 0, result.stdout + result.stderr
     counts = {s: statuses.count(s) for s in set(statuses)}
     print(f"SIGTERM in a burst of 120: {counts}, exited after {stopped_after:.1f}s")
+
+
+async def test_sigterm_answers_every_request_already_sent_instead_of_resetting_it(
+    server_on_test_store: Server,
+) -> None:
+    server = server_on_test_store
+    connector = aiohttp.TCPConnector(limit=0)  # a connection of its own for every request
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def register() -> int:
+            account = {"email": f"{uuid.uuid4().hex}@example.com", "password": PASSWORD}
+            async with session.post(f"{server.base}/auth/register", json=account) as r:
+                return r.status
+
+        sent = [asyncio.create_task(register()) for _ in range(150)]
+        await asyncio.sleep(0.05)
+        server.signal(signal.SIGTERM)
+        answers = await asyncio.gather(*sent, return_exceptions=True)
+    assert server.process is not None
+    assert await asyncio.to_thread(server.process.wait, SHUTDOWN_BOUND_SECONDS) == 0
+    failures = [repr(a) for a in answers if isinstance(a, BaseException)]
+    assert not failures, f"{len(failures)} of 150 failed, e.g. {failures[0]}"
+    assert set(answers) == {201}
+
+
+async def test_after_sigterm_ready_answers_503_while_requests_are_still_served(
+    server_on_test_store: Server,
+) -> None:
+    server = server_on_test_store
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server.base}/ready") as before:
+            assert before.status == 200
+        server.signal(signal.SIGTERM)
+        async with session.get(f"{server.base}/ready") as draining:
+            assert draining.status == 503
+        async with session.get(f"{server.base}/health") as health:
+            assert health.status == 200
+    assert server.process is not None
+    assert await asyncio.to_thread(server.process.wait, SHUTDOWN_BOUND_SECONDS) == 0
