@@ -7,7 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.commands.users import grant_admin
 from boxoffice.database import Document
-from boxoffice.domain.streams import normalise_email
+from boxoffice.domain.emails import normalise_email
 from boxoffice.domain.users import UnknownUser
 from boxoffice.eventstore import EventStoreError, MongoEventStore
 

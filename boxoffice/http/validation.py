@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from boxoffice.commands.passwords import MAX_PASSWORD_BYTES
-from boxoffice.domain.streams import normalise_email
+from boxoffice.domain.emails import normalise_email
 
 from . import keys
 from .problems import Problem
