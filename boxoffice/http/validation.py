@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from boxoffice.commands.passwords import MAX_PASSWORD_BYTES
+from boxoffice.control_characters import has_control
 from boxoffice.domain.emails import normalise_email
 
 from . import keys
@@ -35,7 +36,14 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
+def _printable(value: str) -> str:
+    if has_control(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
 def _email(value: str) -> str:
+    _printable(value)
     normalised = normalise_email(value)
     try:
         validate_email(normalised, check_deliverability=False)
@@ -50,7 +58,11 @@ def _new_password(value: str) -> str:
     return value
 
 
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+ShortText = Annotated[
+    str,
+    Field(min_length=1, max_length=200, description="no control characters"),
+    AfterValidator(_printable),
+]
 Email = Annotated[
     str, Field(max_length=320, json_schema_extra={"format": "email"}), AfterValidator(_email)
 ]
