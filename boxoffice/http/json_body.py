@@ -78,4 +78,5 @@ def json_object(raw: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise Problem(400, "Bad Request", "The body must be a JSON object.")
     _check_bounds(data)
-    return _parsed(text, object_pairs_hook=_unique_keys)
+    _parsed(text, object_pairs_hook=_unique_keys)
+    return data
