@@ -94,7 +94,9 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     )
     app[keys.SETTINGS] = settings
     app[keys.STORE_URI] = store_uri
-    app[keys.TOKENS] = TokenService(settings.resolved_jwt_secret(), settings.token_ttl_seconds)
+    app[keys.TOKENS] = TokenService(
+        settings.resolved_jwt_secret(), settings.token_ttl_seconds, settings.token_leeway_seconds
+    )
     app[keys.TRUSTED_PROXIES] = TrustedProxies(settings.trusted_proxies)
     app.cleanup_ctx.extend([_mongo, _event_store])
     app.cleanup_ctx.append(projections_ctx)
