@@ -51,12 +51,20 @@ class Settings(BaseSettings):
     bcrypt_concurrency: int = Field(default=4, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
-    login_rate: str = "10/minute"
+    login_rate: str = "300/minute"
+    login_failures_per_account: str = "10/minute"
+    login_failures_per_address: str = "60/minute"
     register_rate: str = "20/minute"
     booking_rate: str = "60/minute"
     trusted_proxies: tuple[str, ...] = ()
 
-    @field_validator("login_rate", "register_rate", "booking_rate")
+    @field_validator(
+        "login_rate",
+        "login_failures_per_account",
+        "login_failures_per_address",
+        "register_rate",
+        "booking_rate",
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         try:

@@ -22,6 +22,7 @@ from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
 from . import keys
+from .login_failures import LoginFailures
 from .metrics import setup_metrics
 from .peers import TrustedProxies
 from .problems import problem_middleware
@@ -79,7 +80,8 @@ async def _passwords(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _rate_limits(app: web.Application) -> AsyncIterator[None]:
-    app[keys.RATE_LIMITS] = rate_limits(app[keys.SETTINGS])
+    limits = rate_limits(app[keys.SETTINGS])
+    app[keys.RATE_LIMITS], app[keys.LOGIN_FAILURES] = limits, LoginFailures(limits)
     yield
 
 

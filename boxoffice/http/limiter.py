@@ -45,8 +45,18 @@ class RateLimits:
     def hit(self, name: str, key: str) -> Refusal | None:
         """Count one request of ``key`` against limit ``name``; a Refusal if that would exceed it."""
         item = self._items[name]
-        if self._window.hit(item, name, key):
-            return None
+        return None if self._window.hit(item, name, key) else self._refusal(item, name, key)
+
+    def test(self, name: str, key: str, cost: int = 1) -> Refusal | None:
+        """A Refusal if ``cost`` more hits of ``key`` would exceed limit ``name``; counts nothing."""
+        item = self._items[name]
+        return (
+            None
+            if self._window.test(item, name, key, cost=cost)
+            else self._refusal(item, name, key)
+        )
+
+    def _refusal(self, item: RateLimitItem, name: str, key: str) -> Refusal:
         stats = self._window.get_window_stats(item, name, key)
         reset_after = max(1, math.ceil(stats.reset_time - time.time()))
         return Refusal(item.amount, max(0, stats.remaining), reset_after)

@@ -24,3 +24,16 @@ def test_a_refusal_says_how_long_until_a_slot_frees() -> None:
     assert (refused.limit, refused.remaining) == (2, 0)
     # the sliding-window counter frees a slot within one window, not always a full one later
     assert 1 <= refused.reset_after <= 3600
+
+
+def test_testing_a_limit_counts_nothing() -> None:
+    limits = RateLimits({"login": "2/minute"})
+    assert [limits.test("login", "k") for _ in range(5)] == [None] * 5
+    assert limits.hit("login", "k") is None
+
+
+def test_testing_a_cost_beyond_what_is_left_is_a_refusal() -> None:
+    limits = RateLimits({"login": "2/minute"})
+    limits.hit("login", "k")
+    assert limits.test("login", "k", cost=1) is None
+    assert limits.test("login", "k", cost=2) is not None
