@@ -69,3 +69,14 @@ async def test_request_schemas_come_from_the_strict_models(client: TestClient) -
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"email", "password"}
     assert "422" in register["responses"] and "429" in register["responses"]
+
+
+async def test_the_login_route_documents_what_throttles_it(client: TestClient) -> None:
+    document = await (await client.get("/openapi.json")).json()
+    description = document["paths"]["/auth/login"]["post"]["description"]
+    assert "BOXOFFICE_LOGIN_FAILURES_PER_ACCOUNT" in description
+
+
+async def test_a_problem_lists_at_most_twenty_field_errors(client: TestClient) -> None:
+    document = await (await client.get("/openapi.json")).json()
+    assert document["components"]["schemas"]["Problem"]["properties"]["errors"]["maxItems"] == 20
