@@ -80,8 +80,11 @@ async def _passwords(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _rate_limits(app: web.Application) -> AsyncIterator[None]:
-    limits = rate_limits(app[keys.SETTINGS])
-    app[keys.RATE_LIMITS], app[keys.LOGIN_FAILURES] = limits, LoginFailures(limits)
+    settings = app[keys.SETTINGS]
+    app[keys.RATE_LIMITS] = rate_limits(settings)
+    app[keys.LOGIN_FAILURES] = LoginFailures(
+        settings.login_failures_per_account, settings.login_failures_per_address
+    )
     yield
 
 

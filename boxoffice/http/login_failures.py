@@ -4,8 +4,9 @@ Only failures count: a crowd behind one address (a carrier NAT, a venue's
 Wi-Fi) logs in as often as the address's ceiling on all attempts allows, while
 wrong passwords for one account from one address are refused once they reach
 their limit. Keyed on the account and the address together, a guesser cannot
-lock the account's owner out from elsewhere; the window slides, so the guesser
+lock the account's owner out from elsewhere; the window moves, so the guesser
 is slowed to the rate (a slot frees as the oldest failure ages), never locked.
+The windows are exact (limiter.py): no more failures pass in any window's length.
 
 The limits are checked before the password is verified and a failure counted
 after, across the await of bcrypt; so that a concurrent burst cannot all pass
@@ -19,7 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .limiter import RateLimits
-from .ratelimit import LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, too_many
+from .ratelimit import too_many
+
+PER_ACCOUNT = "failures per account at an address"
+PER_ADDRESS = "failures per address"
 
 
 class Attempt:
@@ -33,15 +37,15 @@ class Attempt:
 
 
 class LoginFailures:
-    def __init__(self, limits: RateLimits) -> None:
-        self._limits = limits
+    def __init__(self, per_account: str, per_address: str) -> None:
+        """Rates such as ``"10/minute"``: per account at one address, and per address."""
+        self._limits = RateLimits({PER_ACCOUNT: per_account, PER_ADDRESS: per_address}, exact=True)
         self._deciding: Counter[tuple[str, str]] = Counter()
 
     @contextmanager
     def attempt(self, account: str, address: str) -> Iterator[Attempt]:
         """A login attempt to decide inside the block; 429 if its failures are used up."""
-        counters = ((LOGIN_FAILURES_PER_ACCOUNT, f"{account} at {address}"),
-                    (LOGIN_FAILURES_PER_ADDRESS, address))  # fmt: skip
+        counters = ((PER_ACCOUNT, f"{account} at {address}"), (PER_ADDRESS, address))
         self._deciding.update(counters)
         try:
             for name, key in counters:

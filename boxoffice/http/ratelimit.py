@@ -15,16 +15,11 @@ from . import keys
 from .limiter import RateLimits, Refusal
 from .problems import Problem
 
-LOGIN_FAILURES_PER_ACCOUNT = "login_failures_per_account"
-LOGIN_FAILURES_PER_ADDRESS = "login_failures_per_address"
-
 
 def rate_limits(settings: Settings) -> RateLimits:
     return RateLimits(
         {
             "login": settings.login_rate,
-            LOGIN_FAILURES_PER_ACCOUNT: settings.login_failures_per_account,
-            LOGIN_FAILURES_PER_ADDRESS: settings.login_failures_per_address,
             "register": settings.register_rate,
             "booking": settings.booking_rate,
         }

@@ -193,7 +193,8 @@ ATTACKS = {
     "missing audience": "Bearer " + signed(claims(aud=None)),
     "wrong issuer": "Bearer " + signed(claims(iss="someone-else")),
     "missing issuer": "Bearer " + signed(claims(iss=None)),
-    "issued a minute from now": "Bearer " + signed(claims(iat=int(time.time()) + 60)),
+    "issued tomorrow": "Bearer "
+    + signed(claims(iat=int(time.time()) + 86400, exp=int(time.time()) + 90000)),
 }
 
 
