@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    token_leeway_seconds: int = Field(default=5, ge=0, le=300)
     max_quantity: int = Field(default=10, ge=1, le=1000)
     booking_wait_seconds: float = Field(default=2.0, gt=0, le=30)
     booking_batch_max: int = Field(default=256, ge=1, le=1000)
@@ -54,7 +55,9 @@ class Settings(BaseSettings):
     bcrypt_concurrency: int = Field(default=4, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
-    login_rate: str = "10/minute"
+    login_rate: str = "300/minute"
+    login_failures_per_account: str = "10/minute"
+    login_failures_per_address: str = "60/minute"
     register_rate: str = "20/minute"
     booking_rate: str = "60/minute"
     trusted_proxies: tuple[str, ...] = ()
@@ -64,7 +67,13 @@ class Settings(BaseSettings):
     seal_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     seal_export_file: Path | None = None
 
-    @field_validator("login_rate", "register_rate", "booking_rate")
+    @field_validator(
+        "login_rate",
+        "login_failures_per_account",
+        "login_failures_per_address",
+        "register_rate",
+        "booking_rate",
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         try:

@@ -7,8 +7,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.cli_support import operator_errors, run_with_store, settings_from
 from boxoffice.commands.users import grant_admin
+from boxoffice.control_characters import escape_controls
 from boxoffice.database import Document
-from boxoffice.domain.streams import normalise_email
+from boxoffice.domain.emails import normalise_email
 from boxoffice.domain.users import UnknownUser
 from boxoffice.eventstore import MongoEventStore
 
@@ -32,8 +33,10 @@ def grant_admin_command(ctx: click.Context, email: str) -> None:
         try:
             return run_with_store(settings_from(ctx), work)
         except UnknownUser:
-            raise click.ClickException(f"no user with e-mail {normalise_email(email)}") from None
+            raise click.ClickException(
+                f"no user with e-mail {escape_controls(normalise_email(email))}"
+            ) from None
 
     granted = run()
-    shown = normalise_email(email)
+    shown = escape_controls(normalise_email(email))
     click.echo(f"{shown} is now an admin" if granted else f"{shown} is already an admin")

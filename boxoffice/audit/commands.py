@@ -158,6 +158,7 @@ def audit(ctx: click.Context, public_key_file: Path | None, checkpoints_file: Pa
     or their lag shows up as notes), and that the log still holds what its
     signed seals, and the checkpoints you saved, say it held.
     """
+
     async def work(database: AsyncDatabase[Document], store: MongoEventStore) -> AuditReport:
         public_key = verifying_key(settings_from(ctx), public_key_file)
         saved = read_checkpoints(checkpoints_file) if checkpoints_file else []

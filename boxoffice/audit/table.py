@@ -1,11 +1,14 @@
 """An event as one aligned line for people reading ``replay --format table``.
 
 Lines are written as events arrive (a table widget would hold the whole log),
-so the columns have fixed widths and a long value pushes the rest along.
+so the columns have fixed widths and a long value pushes the rest along. Control
+characters in the log (written before input refused them) are shown escaped,
+never sent to the terminal.
 """
 
 from __future__ import annotations
 
+from boxoffice.control_characters import escape_controls
 from boxoffice.domain.inventory import CANCELLED, CONFIRMED, PENDING, REJECTED
 from boxoffice.eventstore import RecordedEvent
 from boxoffice.eventstore.hashing import timestamp
@@ -21,6 +24,7 @@ WIDTHS = (10, 24, 48, 18)
 
 
 def _row(position: str, time: str, stream: str, type_: str, details: str) -> str:
+    position, stream, type_, details = map(escape_controls, (position, stream, type_, details))
     cells = (position.rjust(WIDTHS[0]), time.ljust(WIDTHS[1]), stream.ljust(WIDTHS[2]))
     return " ".join((*cells, type_.ljust(WIDTHS[3]), details)).rstrip()
 

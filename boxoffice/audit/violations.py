@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from boxoffice.control_characters import escape_controls
+
 POSITION_GAP = "position_gap"
 VERSION_GAP = "version_gap"
 HASH_MISMATCH = "hash_mismatch"
@@ -35,4 +37,4 @@ class Violation:
 
     def line(self) -> str:
         where = ",".join(str(p) for p in self.positions) or "-"
-        return f"{self.kind} at position {where}: {self.detail}"
+        return f"{self.kind} at position {where}: {escape_controls(self.detail)}"

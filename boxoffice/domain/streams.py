@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-
-def normalise_email(email: str) -> str:
-    return email.strip().casefold()
+from .emails import normalise_email
 
 
 def user_stream(email: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .emails import normalise_email
 from .events import Event, RoleGranted, UserRegistered
-from .streams import normalise_email
 
 CUSTOMER = "customer"
 ADMIN = "admin"

@@ -28,6 +28,7 @@ from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
 from . import keys
 from .cors import cross_origin
+from .login_failures import LoginFailures
 from .metrics import setup_metrics
 from .peers import TrustedProxies
 from .problems import problem_middleware
@@ -102,7 +103,11 @@ async def _passwords(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _rate_limits(app: web.Application) -> AsyncIterator[None]:
-    app[keys.RATE_LIMITS] = rate_limits(app[keys.SETTINGS])
+    settings = app[keys.SETTINGS]
+    app[keys.RATE_LIMITS] = rate_limits(settings)
+    app[keys.LOGIN_FAILURES] = LoginFailures(
+        settings.login_failures_per_account, settings.login_failures_per_address
+    )
     yield
 
 
@@ -119,7 +124,9 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=middlewares)
     app[keys.SETTINGS] = settings
     app[keys.STORE_URI] = store_uri
-    app[keys.TOKENS] = TokenService(settings.resolved_jwt_secret(), settings.token_ttl_seconds)
+    app[keys.TOKENS] = TokenService(
+        settings.resolved_jwt_secret(), settings.token_ttl_seconds, settings.token_leeway_seconds
+    )
     app[keys.TRUSTED_PROXIES] = TrustedProxies(settings.trusted_proxies)
     app[keys.DRAINING] = asyncio.Event()
     app.cleanup_ctx.extend([_mongo, _event_store])

@@ -19,9 +19,9 @@ from boxoffice.projections import queries
 from . import keys
 from .auth import Principal, authenticated
 from .booking_models import BookIn, CancelIn, StatusQuery
-from .problems import Problem, store_unavailable
+from .problems import Problem, invalid, store_unavailable
 from .ratelimit import enforce
-from .validation import invalid, parse_body, parse_query
+from .validation import parse_body, parse_query
 
 MAX_IDEMPOTENCY_KEY = 200
 # Visible ASCII, as Stripe-style keys (UUIDs, order numbers) are; the OpenAPI document says the same.

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from .validation import ShortText
+
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 CategoryCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _utc_instant(value: str) -> str:
@@ -40,7 +41,7 @@ class Strict(BaseModel):
 
 class CategoryIn(Strict):
     code: CategoryCode
-    name: Text
+    name: ShortText
     price: Annotated[str, Field(pattern=r"^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$")]
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     capacity: Annotated[int, Field(ge=1, le=1_000_000)]
@@ -53,8 +54,8 @@ def _distinct_codes(categories: list[CategoryIn]) -> list[CategoryIn]:
 
 
 class CreateShowIn(Strict):
-    title: Text
-    venue: Text
+    title: ShortText
+    venue: ShortText
     starts_at: Instant
     categories: Annotated[
         list[CategoryIn], Field(min_length=1, max_length=50), AfterValidator(_distinct_codes)

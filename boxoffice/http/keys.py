@@ -21,6 +21,7 @@ from boxoffice.store_monitoring import CommandCounter, StoreHealth
 
 from .instruments import BookingOutcomes, RequestMetrics
 from .limiter import RateLimits
+from .login_failures import LoginFailures
 from .peers import TrustedProxies
 from .tokens import TokenService
 
@@ -32,6 +33,7 @@ EVENT_STORE = web.AppKey("event_store", MongoEventStore)
 PASSWORDS = web.AppKey("passwords", PasswordHasher)
 TOKENS = web.AppKey("tokens", TokenService)
 RATE_LIMITS = web.AppKey("rate_limits", RateLimits)
+LOGIN_FAILURES = web.AppKey("login_failures", LoginFailures)
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", TrustedProxies)
 PROJECTIONS = web.AppKey("projections", ProjectionRunner)
 METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)

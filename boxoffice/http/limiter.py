@@ -10,7 +10,11 @@ keys only on the request (login needs the account from the body too); and its
 ``limits``' sliding-window counter increments first and then checks, taking the
 hit back when it went over; here nothing awaits between the two, so a burst
 cannot overshoot (it may refuse a hit early at a window's edge, never admit one
-too many).  It keeps two counters per key.  The in-memory storage is the
+too many).  It keeps two counters per key, and at a window's edge weighs the
+previous window as if its hits were spread evenly, so a few more hits than the
+limit may pass within one window's length.  ``exact`` limits use a moving
+window instead: a timestamp per hit, exact, for small limits that guard
+passwords.  The in-memory storage is the
 synchronous one: the asyncio variant schedules an expiry task on every hit,
 which cost several percent of the server's CPU under an on-sale, and memory
 needs no I/O to await.
@@ -25,7 +29,11 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import (
+    MovingWindowRateLimiter,
+    RateLimiter,
+    SlidingWindowCounterRateLimiter,
+)
 
 
 @dataclass(frozen=True)
@@ -37,16 +45,27 @@ class Refusal:
 
 
 class RateLimits:
-    def __init__(self, rates: Mapping[str, str]) -> None:
+    def __init__(self, rates: Mapping[str, str], *, exact: bool = False) -> None:
         """``rates`` maps a limit's name to a rate such as ``"10/minute"``."""
         self._items: dict[str, RateLimitItem] = {name: parse(rate) for name, rate in rates.items()}
-        self._window = SlidingWindowCounterRateLimiter(MemoryStorage())
+        strategy = MovingWindowRateLimiter if exact else SlidingWindowCounterRateLimiter
+        self._window: RateLimiter = strategy(MemoryStorage())
 
     def hit(self, name: str, key: str) -> Refusal | None:
         """Count one request of ``key`` against limit ``name``; a Refusal if that would exceed it."""
         item = self._items[name]
-        if self._window.hit(item, name, key):
-            return None
+        return None if self._window.hit(item, name, key) else self._refusal(item, name, key)
+
+    def test(self, name: str, key: str, cost: int = 1) -> Refusal | None:
+        """A Refusal if ``cost`` more hits of ``key`` would exceed limit ``name``; counts nothing."""
+        item = self._items[name]
+        return (
+            None
+            if self._window.test(item, name, key, cost=cost)
+            else self._refusal(item, name, key)
+        )
+
+    def _refusal(self, item: RateLimitItem, name: str, key: str) -> Refusal:
         stats = self._window.get_window_stats(item, name, key)
         reset_after = max(1, math.ceil(stats.reset_time - time.time()))
         return Refusal(item.amount, max(0, stats.remaining), reset_after)

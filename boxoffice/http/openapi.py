@@ -49,7 +49,9 @@ from .booking_models import (
     ShowOut,
     StatusQuery,
 )
+from .json_body import MAX_DEPTH, MAX_MEMBERS
 from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
+from .problems import MAX_REPORTED_ERRORS
 from .request_log import HEADER as REQUEST_ID
 from .users import LoginIn, RegisteredOut, RegisterIn, TokenOut
 
@@ -76,6 +78,7 @@ class Operation:
     media_type: str = "application/json"
     location: bool = False
     """The success (and a 202) carries ``Location``: where the created thing can be read."""
+    description: str | None = None
 
 
 def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -142,6 +145,17 @@ TAGS = (
     ("booking", "Booking, status and cancellation"),
     ("operations", "Health, readiness, metrics and this document"),
 )
+LOGIN_LIMITS = (
+    "Every attempt counts against a ceiling per client address (BOXOFFICE_LOGIN_RATE); failed "
+    "attempts count per account at one address (BOXOFFICE_LOGIN_FAILURES_PER_ACCOUNT) and per "
+    "address (BOXOFFICE_LOGIN_FAILURES_PER_ADDRESS). Past a limit: 429 with Retry-After."
+)
+BODIES = (
+    "A JSON object in UTF-8 (another charset is a 415). A repeated key, a number with a fraction "
+    "or an exponent where an integer is due, or a control character in a text field is a 422; "
+    f"more than {MAX_MEMBERS} members is a 413; nesting deeper than {MAX_DEPTH} levels or a body "
+    "that cannot be decoded (Content-Encoding) is a 400."
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/health", "Liveness", id="health", tag="operations", response=_object({"status": _STR})),
@@ -160,7 +174,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "POST", "/auth/login", "Log in for a bearer token", id="login", tag="auth", body=LoginIn,
-        response=TokenOut, errors=(401, 429),
+        response=TokenOut, errors=(401, 429), description=LOGIN_LIMITS,
     ),
     Operation(
         "POST", "/shows", "Create a show", id="createShow", tag="shows", status=201,
@@ -202,7 +216,9 @@ PROBLEM = {
         "detail": _STR,
         "errors": {
             "type": "array",
+            "maxItems": MAX_REPORTED_ERRORS,
             "items": _object({"field": _STR, "message": _STR}),
+            "description": "The fields at fault; when there are more, detail says how many.",
         },
     },
     "required": ["type", "title", "status", "detail"],
@@ -322,6 +338,8 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         "summary": op.summary,
         "responses": _responses(op, refs),
     }
+    if op.description is not None:
+        document["description"] = op.description
     parameters = _parameters(op)
     if parameters:
         document["parameters"] = parameters
@@ -329,6 +347,7 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         schema = refs[(op.body, "validation")] if isinstance(op.body, type) else op.body
         document["requestBody"] = {
             "required": True,
+            "description": BODIES,
             "content": {"application/json": {"schema": schema}},
         }
     if op.auth != "none":

@@ -24,6 +24,8 @@ from . import keys
 
 CONTENT_TYPE = "application/problem+json"
 STORE_RETRY_AFTER_SECONDS = 5
+# A 422 lists this many field errors at most: a body of a thousand unknown keys gets a short answer.
+MAX_REPORTED_ERRORS = 20
 # Headers of an aiohttp HTTPException that describe its own text body, not the problem.
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
 
@@ -84,6 +86,15 @@ def store_unavailable() -> Problem:
     )
 
 
+def invalid(errors: list[dict[str, str]]) -> Problem:
+    """422 naming the fields at fault: the first MAX_REPORTED_ERRORS, and how many more there are."""
+    listed = errors[:MAX_REPORTED_ERRORS]
+    detail = "The request has invalid fields."
+    if len(errors) > len(listed):
+        detail += f" {len(errors) - len(listed)} more are not listed."
+    return Problem(422, "Invalid request", detail, errors=listed)
+
+
 def _from_http(request: web.Request, exc: web.HTTPException) -> Problem:
     """aiohttp's own errors (no route, wrong method, body too large) as problems."""
     headers = {k: v for k, v in exc.headers.items() if k.lower() not in _BODY_HEADERS}
@@ -109,12 +120,7 @@ def _from_domain(exc: Exception) -> Problem | None:
         case UnknownBooking():
             return Problem(404, "Booking not found", "No booking with this id is visible to you.")
         case InvalidCursor():
-            return Problem(
-                422,
-                "Invalid request",
-                "The request has invalid fields.",
-                errors=[{"field": "cursor", "message": "is not a cursor this service issued"}],
-            )
+            return invalid([{"field": "cursor", "message": "is not a cursor this service issued"}])
         case StoreUnavailable() | ConnectionFailure():
             log.warning("store unavailable: %s", exc)
             return store_unavailable()

@@ -1,7 +1,8 @@
 """Rate limits for handlers: ``enforce(request, name, key)`` or a 429 problem.
 
-Names are the app's configured limits: ``login`` (keyed per account and per
-client address), ``register`` (per address) and ``booking`` (per user).
+Names are the app's configured limits: ``login`` (every attempt, per client
+address), ``register`` (per address) and ``booking`` (per user); failed logins
+have limits of their own (login_failures.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from aiohttp import web
 from boxoffice.settings import Settings
 
 from . import keys
-from .limiter import RateLimits
+from .limiter import RateLimits, Refusal
 from .problems import Problem
 
 
@@ -29,15 +30,12 @@ def client_address(request: web.Request) -> str:
     return request.app[keys.TRUSTED_PROXIES].client_address(request)
 
 
-def enforce(request: web.Request, name: str, key: str) -> None:
-    """Count this request against limit ``name`` for ``key``; 429 with Retry-After if over."""
-    refusal = request.app[keys.RATE_LIMITS].hit(name, key)
-    if refusal is None:
-        return
-    raise Problem(
+def too_many(what: str, refusal: Refusal) -> Problem:
+    """429 saying when to retry, with the RateLimit-* headers of the limit that refused."""
+    return Problem(
         429,
         "Too Many Requests",
-        f"Too many {name} requests; retry in {refusal.reset_after} s.",
+        f"Too many {what}; retry in {refusal.reset_after} s.",
         headers={
             "Retry-After": str(refusal.reset_after),
             "RateLimit-Limit": str(refusal.limit),
@@ -45,3 +43,10 @@ def enforce(request: web.Request, name: str, key: str) -> None:
             "RateLimit-Reset": str(refusal.reset_after),
         },
     )
+
+
+def enforce(request: web.Request, name: str, key: str) -> None:
+    """Count this request against limit ``name`` for ``key``; 429 with Retry-After if over."""
+    refusal = request.app[keys.RATE_LIMITS].hit(name, key)
+    if refusal is not None:
+        raise too_many(f"{name} requests", refusal)

@@ -44,11 +44,15 @@ class TokenService:
     A buyer sends the same token with every request, so tokens that verified
     are remembered (with their expiry) and not decoded again: a signature that
     was valid stays valid, and the expiry is still checked on every use.
+    ``leeway_seconds`` absorbs clock skew between the servers that issue and
+    verify: a token issued that much in the future is valid, and one expired
+    that long ago still is.
     """
 
-    def __init__(self, key: str, ttl_seconds: int) -> None:
+    def __init__(self, key: str, ttl_seconds: int, leeway_seconds: int) -> None:
         self._key = key
         self.ttl_seconds = ttl_seconds
+        self._leeway = leeway_seconds
         self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     def issue(self, user_id: str, role: str) -> str:
@@ -66,7 +70,7 @@ class TokenService:
     def verify(self, token: str) -> Principal:
         """The token's principal; InvalidToken for anything forged, expired or malformed."""
         known = self._verified.get(token)
-        if known is not None and time.time() < known[1]:
+        if known is not None and time.time() < known[1] + self._leeway:
             return known[0]
         principal, expires = self._decode(token)
         self._verified[token] = (principal, expires)
@@ -82,6 +86,7 @@ class TokenService:
                 algorithms=[ALGORITHM],
                 audience=AUDIENCE,
                 issuer=ISSUER,
+                leeway=self._leeway,
                 options={"require": REQUIRED_CLAIMS},
             )
         except jwt.InvalidTokenError as exc:

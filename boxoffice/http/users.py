@@ -67,16 +67,18 @@ async def register(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
-    """Limited per client address before the body is read, then per account."""
-    enforce(request, "login", f"address:{client_address(request)}")
+    """Every attempt counts against the address's ceiling; failures throttle guessing."""
+    address = client_address(request)
+    enforce(request, "login", address)
     body = await parse_body(request, LoginIn)
-    enforce(request, "login", f"account:{body.email}")
     app = request.app
-    user = await users.authenticate(
-        app[keys.EVENT_STORE], app[keys.PASSWORDS], body.email, body.password
-    )
-    if user is None:
-        raise unauthorized("The e-mail or password is incorrect.")
+    with app[keys.LOGIN_FAILURES].attempt(body.email, address) as attempt:
+        user = await users.authenticate(
+            app[keys.EVENT_STORE], app[keys.PASSWORDS], body.email, body.password
+        )
+        if user is None:
+            attempt.failed()
+            raise unauthorized("The e-mail or password is incorrect.")
     tokens = app[keys.TOKENS]
     token = tokens.issue(user.user_id, user.role)
     return web.json_response(

@@ -2,12 +2,12 @@
 
 Models are strict (no ``"1"`` for ``1``, no object where a string is due, so
 ``{"$gt": ""}`` never reaches a query) and forbid unknown fields (no mass
-assignment of ``role`` or ``user_id``). Every field problem is reported at once.
+assignment of ``role`` or ``user_id``). Every field problem is reported at once
+(the first twenty of them).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import types
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -17,14 +17,19 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from boxoffice.commands.passwords import MAX_PASSWORD_BYTES
-from boxoffice.domain.streams import normalise_email
+from boxoffice.control_characters import has_control
+from boxoffice.domain.emails import normalise_email
 
 from . import keys
-from .problems import Problem
+from .json_body import json_object
+from .problems import Problem, invalid
 
 M = TypeVar("M", bound=BaseModel)
 
 JSON_TYPES = frozenset({"application/json"})
+UTF_8 = "utf-8"
+# Unknown keys are echoed as field names; a megabyte-long one is not echoed whole.
+MAX_FIELD_NAME = 100
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -35,7 +40,14 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
+def _printable(value: str) -> str:
+    if has_control(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
 def _email(value: str) -> str:
+    _printable(value)
     normalised = normalise_email(value)
     try:
         validate_email(normalised, check_deliverability=False)
@@ -50,7 +62,11 @@ def _new_password(value: str) -> str:
     return value
 
 
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+ShortText = Annotated[
+    str,
+    Field(min_length=1, max_length=200, description="no control characters"),
+    AfterValidator(_printable),
+]
 Email = Annotated[
     str, Field(max_length=320, json_schema_extra={"format": "email"}), AfterValidator(_email)
 ]
@@ -66,14 +82,12 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
     errors = []
     for error in exc.errors(include_input=False, include_url=False):
         field = ".".join(str(part) for part in error["loc"]) or "body"
+        if len(field) > MAX_FIELD_NAME:
+            field = field[:MAX_FIELD_NAME] + "…"
         ctx = error.get("ctx") or {}
         message = str(ctx["error"]) if error["type"] == "value_error" else error["msg"]
         errors.append({"field": field, "message": message})
     return errors
-
-
-def invalid(errors: list[dict[str, str]]) -> Problem:
-    return Problem(422, "Invalid request", "The request has invalid fields.", errors=errors)
 
 
 def _validated(model: type[M], data: dict[str, Any]) -> M:
@@ -83,35 +97,29 @@ def _validated(model: type[M], data: dict[str, Any]) -> M:
         raise invalid(field_errors(exc)) from None
 
 
-def _reject_infinities(constant: str) -> None:
-    raise ValueError(f"{constant} is not JSON")
-
-
-def _number(text: str) -> int | float:
-    """``2.0`` and ``2e0`` are the integer 2 in JSON (and JSON Schema); ``2.5`` stays a float."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
 async def parse_body(request: web.Request, model: type[M]) -> M:
     """A JSON object body as ``model``: 415, 413, 400 or 422 problems otherwise."""
     if request.content_type not in JSON_TYPES:
         raise Problem(415, "Unsupported Media Type", "The body must be application/json.")
+    if (request.charset or UTF_8).lower() != UTF_8:
+        raise Problem(415, "Unsupported Media Type", "The body must be JSON in UTF-8.")
     limit = request.app[keys.SETTINGS].max_body_bytes
     if request.content_length is not None and request.content_length > limit:
         raise Problem(413, "Content Too Large", f"The body exceeds {limit} bytes.")
-    raw = await request.read()
     try:
-        data = json.loads(
-            raw.decode("utf-8"), parse_constant=_reject_infinities, parse_float=_number
-        )
-    except ValueError:
-        raise Problem(400, "Bad Request", "The body is not valid UTF-8 JSON.") from None
-    except RecursionError:
-        raise Problem(400, "Bad Request", "The body nests arrays or objects too deeply.") from None
-    if not isinstance(data, dict):
-        raise Problem(400, "Bad Request", "The body must be a JSON object.")
-    return _validated(model, data)
+        raw = await request.read()
+    except web.RequestPayloadError:
+        # The rest of the body cannot be framed: close the connection after the reply, and
+        # mark the body read, or aiohttp drains it after the reply and logs this error again.
+        request.protocol.close()
+        request.content.feed_eof()
+        raise Problem(
+            400,
+            "Bad Request",
+            "The body could not be read or decoded.",
+            headers={"Connection": "close"},
+        ) from None
+    return _validated(model, json_object(raw))
 
 
 def _scalar(annotation: Any) -> Any:

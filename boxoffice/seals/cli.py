@@ -26,6 +26,7 @@ def public_key_command(ctx: click.Context) -> None:
 
     Keep it away from the database: `boxoffice audit --public-key FILE` checks with it.
     """
+
     @operator_errors
     def run() -> None:
         public_key = signing_key(settings_from(ctx)).public_key()
@@ -43,6 +44,7 @@ def export_command(ctx: click.Context) -> None:
     Save the output somewhere the database's writers cannot reach; later,
     `boxoffice audit --checkpoints FILE` proves the log still holds what was sealed.
     """
+
     async def work(database: AsyncDatabase[Document], store: MongoEventStore) -> int:
         unreadable = 0
         async for found in SealRecords(database).all():

@@ -23,6 +23,8 @@ def settings(tmp_path: Path, db_name: str) -> Settings:
         jwt_secret=SecretStr(TEST_SECRET),
         bcrypt_rounds=4,
         login_rate="10000/minute",
+        login_failures_per_account="10000/minute",
+        login_failures_per_address="10000/minute",
         register_rate="10000/minute",
         booking_rate="10000/minute",
     )

@@ -193,6 +193,8 @@ ATTACKS = {
     "missing audience": "Bearer " + signed(claims(aud=None)),
     "wrong issuer": "Bearer " + signed(claims(iss="someone-else")),
     "missing issuer": "Bearer " + signed(claims(iss=None)),
+    "issued tomorrow": "Bearer "
+    + signed(claims(iat=int(time.time()) + 86400, exp=int(time.time()) + 90000)),
 }
 
 
@@ -205,6 +207,14 @@ async def test_a_bad_token_is_refused_with_401_and_a_bearer_challenge(
     assert response.status == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.content_type == "application/problem+json"
+
+
+async def test_a_token_issued_a_few_seconds_in_the_future_is_accepted(
+    guarded: TestClient,
+) -> None:
+    token = signed(claims(iat=int(time.time()) + 3))
+    response = await guarded.get("/_test/whoami", headers={"Authorization": f"Bearer {token}"})
+    assert response.status == 200
 
 
 async def test_a_customer_is_forbidden_an_admin_route(guarded: TestClient) -> None:

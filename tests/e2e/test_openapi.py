@@ -106,3 +106,14 @@ async def test_a_booking_that_cannot_be_cancelled_documents_its_status(client: T
     conflict = found["paths"]["/booking/tickets/cancel"]["post"]["responses"]["409"]
     members = problem_members(found, conflict["content"]["application/problem+json"]["schema"])
     assert set(members["required"]) == {"booking_id", "booking_status"}
+
+
+async def test_the_login_route_documents_what_throttles_it(client: TestClient) -> None:
+    document = await (await client.get("/openapi.json")).json()
+    description = document["paths"]["/auth/login"]["post"]["description"]
+    assert "BOXOFFICE_LOGIN_FAILURES_PER_ACCOUNT" in description
+
+
+async def test_a_problem_lists_at_most_twenty_field_errors(client: TestClient) -> None:
+    document = await (await client.get("/openapi.json")).json()
+    assert document["components"]["schemas"]["Problem"]["properties"]["errors"]["maxItems"] == 20

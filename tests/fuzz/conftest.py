@@ -67,6 +67,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mongo_uri: str) -> Ite
         jwt_secret=SecretStr(TEST_SECRET),
         bcrypt_rounds=4,
         login_rate="100000/minute",
+        login_failures_per_account="100000/minute",
+        login_failures_per_address="100000/minute",
         register_rate="100000/minute",
         booking_rate="100000/minute",
         booking_wait_seconds=0.5,

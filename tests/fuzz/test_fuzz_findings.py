@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 from boxoffice.http.app import create_app
 from boxoffice.settings import Settings
 
-from ..e2e.actors import new_show, show_body, sign_up
+from ..e2e.actors import show_body, sign_up
 
 BEFORE_YEAR_ONE = "0001-01-01T00:00:00+01:00"
 
@@ -33,17 +33,6 @@ async def test_a_start_before_year_one_in_utc_is_a_422(client: TestClient) -> No
 async def test_searching_from_before_year_one_in_utc_is_a_422(client: TestClient) -> None:
     response = await client.get("/booking/tickets", params={"from": BEFORE_YEAR_ONE})
     assert response.status == 422
-
-
-async def test_a_quantity_written_as_2_point_0_books_two_seats(client: TestClient) -> None:
-    admin, buyer = await sign_up(client, admin=True), await sign_up(client)
-    show_id = await new_show(client, admin)
-    response = await client.post(
-        "/booking/tickets/book",
-        data=f'{{"show_id": "{show_id}", "category": "A", "quantity": 2.0}}',
-        headers={**buyer.headers, "Content-Type": "application/json"},
-    )
-    assert (response.status, (await response.json())["quantity"]) == (201, 2)
 
 
 async def test_a_fractional_quantity_is_a_422(client: TestClient) -> None:

@@ -8,6 +8,7 @@ type, body schema, headers) and none may be a 5xx.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 import requests
@@ -31,6 +32,16 @@ schema = schemathesis.openapi.from_dict(openapi_document())
 # most 72 bytes of UTF-8, distinct category codes, and opaque page cursors that only the
 # server mints.
 SEMANTIC = {"POST /auth/register", "POST /auth/login", "POST /shows", "GET /booking/tickets"}
+
+
+def has_integral_float(value: Any) -> bool:
+    """JSON Schema counts ``1.0`` as an integer; the API refuses it where an integer is due."""
+    if isinstance(value, dict):
+        return any(has_integral_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_integral_float(v) for v in value)
+    return isinstance(value, float) and value.is_integer()
+
 
 FORGED = (
     "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
@@ -60,7 +71,8 @@ def test_every_response_is_documented_and_none_is_a_server_error(
     live_server: LiveServer,
     callers: dict[str, dict[str, str]],
 ) -> None:
-    excluded = [] if case.operation.label not in SEMANTIC else [positive_data_acceptance]
+    semantic = case.operation.label in SEMANTIC or has_integral_float(case.body)
+    excluded = [positive_data_acceptance] if semantic else []
     case.call_and_validate(
         base_url=live_server.base_url, headers=callers[caller], excluded_checks=excluded
     )

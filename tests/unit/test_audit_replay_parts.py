@@ -107,3 +107,11 @@ async def test_a_complete_chain_check_links_every_event_to_the_one_seen_before()
     assert verifier.check(v1) == []
     (violation,) = verifier.check(v3)
     assert (violation.kind, violation.positions) == (CHAIN_BREAK, (1, 3))
+
+
+async def test_a_table_row_escapes_control_characters_in_event_data() -> None:
+    events, _ = await bookings_log()
+    registered = dataclasses.replace(events[0], data={**events[0].data, "email": "\x1b[2J\x00"})
+    row = table_row(registered)
+    assert "email=\\x1b[2J\\x00" in row
+    assert "\x1b" not in row and "\x00" not in row

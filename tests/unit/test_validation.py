@@ -59,5 +59,5 @@ def test_a_parameter_is_bounded_after_parsing() -> None:
     assert [e["field"] for e in refused("limit=101")] == ["limit"]
 
 
-def test_an_email_is_stripped_and_casefolded() -> None:
+def test_an_email_is_stripped_and_lower_cased() -> None:
     assert Contact(email="  Ada@Example.COM ").email == "ada@example.com"
