@@ -1,0 +1,126 @@
+"""What the on-sale benchmark prints: a line per round, medians per cell, the final table."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .measure import Round
+
+
+def median(rounds: list[Round], mode: str, figure: Callable[[Round], float]) -> float | None:
+    """The median of a figure over the mode's rounds; None if the mode did not run."""
+    of_mode = [figure(r) for r in rounds if r.mode == mode]
+    return statistics.median(of_mode) if of_mode else None
+
+
+@dataclass(frozen=True)
+class CellResult:
+    name: str
+    rounds: list[Round]
+    audited: bool
+
+    def median(self, mode: str, figure: Callable[[Round], float]) -> float | None:
+        return median(self.rounds, mode, figure)
+
+    @property
+    def oversold(self) -> int:
+        return sum(r.oversold for r in self.rounds)
+
+    @property
+    def exact(self) -> bool:
+        return all(r.exact for r in self.rounds)
+
+
+def per_second(r: Round) -> float:
+    return r.per_second
+
+
+def p99(r: Round) -> float:
+    return r.percentile(0.99)
+
+
+def server_and_store_cpu(r: Round) -> float:
+    return r.cpu_ms_per_booking("server") + r.cpu_ms_per_booking("store")
+
+
+def sold(r: Round) -> str:
+    if r.mode == "ceiling":
+        return f"{r.confirmed:6d} answered"
+    left = f", {r.shows_not_at_zero} shows read seats left" if r.shows_not_at_zero else ""
+    verdict = "exact" if r.exact else f"NOT EXACT{left}"
+    return f"{r.confirmed:6d} of {r.seats} sold, {verdict}"
+
+
+def cpu(r: Round) -> str:
+    roles = [role for role, used in r.usage.cpu.items() if role != "proxy" or used]
+    return " ".join(f"{role} {r.cpu_ms_per_booking(role):4.2f}" for role in roles)
+
+
+def describe(r: Round) -> str:
+    lag = f"   worst projection lag {r.usage.lag_events:.0f} events / {r.usage.lag_seconds:.2f} s"
+    return (
+        f"{r.mode:9} {sold(r)} in {r.usage.seconds:6.2f} s = {r.per_second:7.0f}/s   "
+        f"p50 {r.percentile(0.5):6.1f} ms   p99 {p99(r):6.1f} ms   round trips/booking "
+        f"{r.usage.store_commands / max(1, r.confirmed):4.2f}   CPU ms/booking: {cpu(r)}"
+        + (lag if r.mode == "ours" else "")
+    )
+
+
+def summary(rounds: list[Round]) -> None:
+    print("medians:")
+    medians = {}
+    for mode in dict.fromkeys(r.mode for r in rounds):
+        medians[mode] = median(rounds, mode, per_second) or 0.0
+        print(
+            f"  {mode:9} {medians[mode]:7.0f} bookings/s   p99 {median(rounds, mode, p99):6.1f} ms"
+        )
+    for other in ("baseline", "ceiling"):
+        if "ours" in medians and other in medians:
+            print(f"  ours/{other:8} = {medians['ours'] / medians[other]:.2f}")
+
+
+COLUMNS = (
+    ("cell", 28), ("ours/s", 7), ("base/s", 7), ("ours/base", 9), ("p99 ours", 9),
+    ("p99 base", 9), ("CPU ours", 10), ("CPU base", 10), ("oversell", 8), ("exact", 5), ("audit", 6),
+)  # fmt: skip
+
+
+def figure(value: float | None, form: str, unit: str = "") -> str:
+    return "-" if value is None else format(value, form) + unit
+
+
+def row(result: CellResult) -> list[str]:
+    ours, base = result.median("ours", per_second), result.median("baseline", per_second)
+    return [
+        result.name,
+        figure(ours, ".0f"),
+        figure(base, ".0f"),
+        figure(ours / base if ours and base else None, ".2f"),
+        figure(result.median("ours", p99), ".0f", " ms"),
+        figure(result.median("baseline", p99), ".0f", " ms"),
+        figure(result.median("ours", server_and_store_cpu), ".2f"),
+        figure(result.median("baseline", server_and_store_cpu), ".2f"),
+        str(result.oversold),
+        "yes" if result.exact else "NO",
+        "passed" if result.audited else "FAILED",
+    ]
+
+
+def line(texts: list[str]) -> str:
+    """The first column to the left, figures to the right."""
+    widths = [width for _, width in COLUMNS]
+    return "  ".join(
+        [
+            texts[0].ljust(widths[0]),
+            *(t.rjust(w) for t, w in zip(texts[1:], widths[1:], strict=True)),
+        ]
+    )
+
+
+def table(results: list[CellResult]) -> None:
+    print("medians per cell; CPU is milliseconds per booking, server + store")
+    print(line([name for name, _ in COLUMNS]))
+    for result in results:
+        print(line(row(result)))
