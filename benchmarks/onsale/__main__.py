@@ -43,17 +43,23 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--only", choices=MODES, help="one mode, e.g. to profile")
     args = parser.parse_args()
-    if args.seats < (100 if args.matrix else args.shows) or args.shows < 1:
-        parser.error("every show needs at least one seat")
+    if min(args.concurrency, args.rounds, args.shows) < 1 or args.store_rtt_ms < 0:
+        parser.error("--concurrency, --rounds and --shows start at 1, --store-rtt-ms at 0")
+    if args.seats < max(shows for shows, _ in grid(args)):
+        parser.error("every show needs at least one seat: --seats below the number of shows")
     return args
 
 
+def grid(args: argparse.Namespace) -> list[tuple[int, float]]:
+    """The (shows, store round trip) of each cell before scale-out."""
+    return MATRIX if args.matrix else [(args.shows, args.store_rtt_ms)]
+
+
 def cells(args: argparse.Namespace) -> list[Cell]:
-    grid = MATRIX if args.matrix else [(args.shows, args.store_rtt_ms)]
     modes = (args.only,) if args.only else MODES
-    planned = [Cell(shows, rtt_ms, modes, args.rounds) for shows, rtt_ms in grid]
+    planned = [Cell(shows, rtt_ms, modes, args.rounds) for shows, rtt_ms in grid(args)]
     if not args.no_scale_out:
-        shows, rtt_ms = grid[-1]
+        shows, rtt_ms = grid(args)[-1]
         planned.append(Cell(shows, rtt_ms, ("ours",), rounds=1, servers=2))
     return planned
 
