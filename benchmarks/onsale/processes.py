@@ -107,6 +107,14 @@ def servers(
             process.wait(timeout=30)
 
 
+def server_log_tails(workdir: Path, db_name: str, lines: int = 20) -> str:
+    """The last lines each of a cell's servers logged, to see why it failed."""
+    return "\n".join(
+        f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        for log in sorted(workdir.glob(f"server-{db_name}-*.log"))
+    )
+
+
 def cli(uri: str, db_name: str, *args: str) -> subprocess.CompletedProcess[str]:
     """`boxoffice ARGS` on the store directly, never through the proxy."""
     return subprocess.run(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .measure import Round
+from .workload import ANSWER_SECONDS
 
 
 def median(rounds: list[Round], mode: str, figure: Callable[[Round], float]) -> float | None:
@@ -20,6 +21,7 @@ class CellResult:
     name: str
     rounds: list[Round]
     audited: bool
+    error: str | None = None
 
     def median(self, mode: str, figure: Callable[[Round], float]) -> float | None:
         return median(self.rounds, mode, figure)
@@ -29,8 +31,16 @@ class CellResult:
         return sum(r.oversold for r in self.rounds)
 
     @property
+    def unanswered(self) -> int:
+        return sum(r.unanswered for r in self.rounds)
+
+    @property
     def exact(self) -> bool:
         return all(r.exact for r in self.rounds)
+
+    @property
+    def passed(self) -> bool:
+        return self.audited and self.exact and not self.unanswered and not self.error
 
 
 def per_second(r: Round) -> float:
@@ -50,11 +60,12 @@ def store_cpu(r: Round) -> float:
 
 
 def sold(r: Round) -> str:
+    unanswered = f", {r.unanswered} NOT ANSWERED in {ANSWER_SECONDS:.0f} s" if r.unanswered else ""
     if r.mode == "ceiling":
-        return f"{r.confirmed:6d} answered"
+        return f"{r.confirmed:6d} answered{unanswered}"
     left = f", {r.shows_not_at_zero} shows read seats left" if r.shows_not_at_zero else ""
     verdict = "exact" if r.exact else f"NOT EXACT{left}"
-    return f"{r.confirmed:6d} of {r.seats} sold, {verdict}"
+    return f"{r.confirmed:6d} of {r.seats} sold, {verdict}{unanswered}"
 
 
 def cpu(r: Round) -> str:
@@ -73,7 +84,8 @@ def describe(r: Round) -> str:
 
 
 def summary(rounds: list[Round]) -> None:
-    print("medians:")
+    if rounds:
+        print("medians:")
     medians = {}
     for mode in dict.fromkeys(r.mode for r in rounds):
         medians[mode] = median(rounds, mode, per_second) or 0.0
@@ -86,8 +98,8 @@ def summary(rounds: list[Round]) -> None:
 
 
 COLUMNS = (
-    ("cell", 28), ("ours/s", 7), ("base/s", 7), ("ours/base", 9), ("p99 ours", 9),
-    ("p99 base", 9), ("CPU ours", 11), ("CPU base", 11), ("oversell", 8), ("exact", 5), ("audit", 6),
+    ("cell", 28), ("ours/s", 7), ("base/s", 7), ("ours/base", 9), ("p99 ours", 9), ("p99 base", 9),
+    ("CPU ours", 11), ("CPU base", 11), ("oversell", 8), ("exact", 5), ("no answer", 9), ("audit", 6),
 )  # fmt: skip
 
 
@@ -113,7 +125,8 @@ def row(result: CellResult) -> list[str]:
         cpu_split(result, "ours"),
         cpu_split(result, "baseline"),
         str(result.oversold),
-        "yes" if result.exact else "NO",
+        ("yes" if result.exact else "NO") if result.rounds else "-",
+        str(result.unanswered),
         "passed" if result.audited else "FAILED",
     ]
 
@@ -134,3 +147,6 @@ def table(results: list[CellResult]) -> None:
     print(line([name for name, _ in COLUMNS]))
     for result in results:
         print(line(row(result)))
+    for result in results:
+        if result.error:
+            print(f"{result.name} stopped early: {result.error}")

@@ -24,6 +24,7 @@ PATHS = {
 }
 SHOWS_OPENED_AT_ONCE = 8
 SETTLE_SECONDS = 5.0
+ANSWER_SECONDS = 60.0  # a buyer gives up on a request then; its round counts it unanswered
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,27 @@ async def book(stack: Stack, base: str, mode: str, show_id: str, headers: dict[s
     return status
 
 
+def client_session(buyers: int) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=ANSWER_SECONDS),
+        connector=aiohttp.TCPConnector(limit=buyers * 2),
+    )
+
+
+async def answer(
+    stack: Stack, base: str, mode: str, show_id: str, headers: dict[str, str]
+) -> int | None:
+    """The booking's final status, or None if the server did not answer in time."""
+    try:
+        return await book(stack, base, mode, show_id, headers)
+    except TimeoutError:
+        return None
+
+
 @dataclass
 class Tally:
     confirmed: int = 0
+    unanswered: int = 0
     latencies: list[float] = field(default_factory=list)
 
 
@@ -162,12 +181,14 @@ async def buyer(stack: Stack, index: int, mode: str, sale: Sale, tally: Tally) -
     base = stack.bases[index % len(stack.bases)]
     while (show_id := sale.pick()) is not None:
         started = time.perf_counter()
-        status = await book(stack, base, mode, show_id, stack.buyers[index])
+        status = await answer(stack, base, mode, show_id, stack.buyers[index])
         tally.latencies.append(time.perf_counter() - started)
         if status == 201:
             tally.confirmed += 1
         elif status == 409:
             sale.sold_out(show_id)
+        elif status is None:
+            tally.unanswered += 1
         else:
             raise RuntimeError(f"{mode}: unexpected {status}")
 
@@ -202,4 +223,4 @@ async def run_round(stack: Stack, mode: str, capacities: list[int]) -> Round:
 
     usage = await measure(stack.session, stack.bases, stack.processes, buyers)
     off = await shows_not_at_zero(stack, show_ids) if mode == "ours" else 0
-    return Round(mode, seats, tally.confirmed, tally.latencies, usage, off)
+    return Round(mode, seats, tally.confirmed, tally.unanswered, tally.latencies, usage, off)
