@@ -25,5 +25,7 @@ store directly.
 `--no-scale-out`, a last cell runs ours on two server processes, buyers split
 between them: the matrix's 100 shows at 2 ms, else the run's own workload.
 It prints a line per round, medians per cell, and a final table; it exits 1
-if a round did not sell out exactly or an audit failed.
+if a round did not sell out exactly, a request had no answer within 60 s
+(counted, and the round goes on), a cell stopped early (its servers' last
+log lines are printed, the next cell runs) or an audit failed.
 """
