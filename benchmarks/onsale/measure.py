@@ -27,7 +27,7 @@ class Round:
     mode: str
     seats: int
     confirmed: int
-    unanswered: int  # requests given up on after ANSWER_SECONDS: their outcome is unknown
+    unanswered: int  # given up on after workload.ANSWER_SECONDS: outcome unknown
     latencies: list[float]
     usage: Usage
     shows_not_at_zero: int = 0  # ours: shows whose GET /shows/{id} still shows seats available
