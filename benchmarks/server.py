@@ -1,5 +1,6 @@
-"""The boxoffice app plus two comparison routes, for benchmarks/onsale.py only.
+"""The boxoffice app plus the comparison routes, for benchmarks.onsale only.
 
+* ``POST /bench/baseline/inventory``: opens shows for it, ``{"capacities": [30, 30]}``.
 * ``POST /bench/baseline/book``: the state-based design people would otherwise
   pick: one ``find_one_and_update`` with ``$inc`` and a ``$gte`` guard, then one
   booking insert, behind the same token check, JSON parsing and validation.
@@ -30,13 +31,15 @@ BASELINE_BOOKINGS = "bench_bookings"
 
 
 async def open_baseline_inventory(request: web.Request) -> web.Response:
+    """One inventory document (category A) per entry of ``capacities``, in one insert."""
     require_admin(await authenticated(request))
-    seats = int((await request.json())["seats"])
-    inventory_id = uuid.uuid4().hex
-    await request.app[keys.DATABASE][BASELINE_INVENTORY].insert_one(
-        {"_id": f"{inventory_id}:A", "capacity": seats, "available": seats}
+    capacities = [int(seats) for seats in (await request.json())["capacities"]]
+    show_ids = [uuid.uuid4().hex for _ in capacities]
+    await request.app[keys.DATABASE][BASELINE_INVENTORY].insert_many(
+        {"_id": f"{show_id}:A", "capacity": seats, "available": seats}
+        for show_id, seats in zip(show_ids, capacities, strict=True)
     )
-    return web.json_response({"show_id": inventory_id}, status=201)
+    return web.json_response({"show_ids": show_ids}, status=201)
 
 
 async def baseline_book(request: web.Request) -> web.Response:
