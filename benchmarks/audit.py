@@ -70,7 +70,7 @@ async def build_log(store: MongoEventStore, events: int, batch: int) -> None:
         for stream, state in inventories.items():
             for _ in range(4):
                 requests = [
-                    RequestBooking(new_id(), state.show_id, state.category, f"u{rng.randrange(900)}", rng.randint(1, 3))
+                    RequestBooking(new_id(), state.show_id, rng.choice(CATEGORIES), f"u{rng.randrange(900)}", rng.randint(1, 3))
                     for _ in range(batch)
                 ]  # fmt: skip
                 decided, after = decide_batch(state, requests)

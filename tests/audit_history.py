@@ -71,18 +71,18 @@ async def register_user(store: EventStore, email: str) -> None:
 
 
 class InventoryWriter:
-    """Decides bookings and cancellations of one inventory like the booking worker does."""
+    """Decides bookings (of one category) and cancellations of a show like the booking worker."""
 
     def __init__(self, store: EventStore, show_id: str, category: str, state: Inventory) -> None:
         self.store, self.show_id, self.category, self.state = store, show_id, category, state
 
     @property
     def stream(self) -> str:
-        return inventory_stream(self.show_id, self.category)
+        return inventory_stream(self.show_id)
 
     @classmethod
     async def load(cls, store: EventStore, show_id: str, category: str = "A") -> InventoryWriter:
-        recorded = await store.read_stream(inventory_stream(show_id, category))
+        recorded = await store.read_stream(inventory_stream(show_id))
         return cls(store, show_id, category, fold(from_stored(e.type, e.data) for e in recorded))
 
     async def book(self, *requests: tuple[str, int]) -> list[str]:

@@ -77,13 +77,13 @@ class History:
         self.shows.append(show_id)
         return show_id
 
-    async def book(self, stream: str, requests: int) -> None:
+    async def book(self, stream: str, requests: int, category: str | None = None) -> None:
         state = self.inventories[stream]
         commands = [
             RequestBooking(
                 uuid.uuid4().hex,
                 state.show_id,
-                state.category,
+                category or self.rng.choice(sorted(state.categories)),
                 self.rng.choice(self.users),
                 self.rng.randint(1, 5),
             )

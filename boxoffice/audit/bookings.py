@@ -92,12 +92,15 @@ class InventoryAudit:
     def _seat_violations(self, position: int, event: Event) -> list[Violation]:
         found = []
         state = self.state
-        if not 0 <= state.available <= state.capacity:
+        seats = state.categories.get(getattr(event, "category", ""))
+        if seats is not None and not 0 <= seats.available <= seats.capacity:
+            category = getattr(event, "category", "")
             found.append(
                 Violation(
                     AVAILABILITY_OUT_OF_RANGE,
                     (position,),
-                    f"{self.stream}: {state.available} seats available of {state.capacity}",
+                    f"{self.stream} {category}: {seats.available} seats available of "
+                    f"{seats.capacity}",
                 )
             )
         limit = state.per_user_limit
@@ -108,7 +111,8 @@ class InventoryAudit:
                     Violation(
                         PER_USER_LIMIT_EXCEEDED,
                         (position,),
-                        f"{self.stream}: user {event.user_id} holds {held} seats, limit {limit}",
+                        f"{self.stream}: user {event.user_id} holds {held} seats of the show, "
+                        f"limit {limit}",
                     )
                 )
         return found

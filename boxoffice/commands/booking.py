@@ -119,9 +119,7 @@ class BookingService:
         return None
 
     def _submit(self, request: BookingRequest, *, gated: bool = False) -> Ticket:
-        return self._queues.submit(
-            request.show_id, request.category, request.command(), gated=gated
-        )
+        return self._queues.submit(request.show_id, request.command(), gated=gated)
 
     async def _settled(self, request: BookingRequest, ticket: Ticket, deadline: float) -> Reply:
         try:
@@ -135,7 +133,7 @@ class BookingService:
     async def cancel(self, booking: dict[str, Any], user_id: str, as_admin: bool) -> Decided | None:
         """Cancel a booking found in the read model; None when the decision is still pending."""
         command = CancelBooking(booking["booking_id"], user_id, as_admin)
-        ticket = self._queues.submit(booking["show_id"], booking["category"], command)
+        ticket = self._queues.submit(booking["show_id"], command)
         return await self._decision(ticket, asyncio.get_running_loop().time() + self._wait_seconds)
 
     async def _decision(self, ticket: Ticket, deadline: float) -> Decided | None:

@@ -224,7 +224,6 @@ class BookingQueues:
     def submit(
         self,
         show_id: str,
-        category: str,
         command: Command,
         *,
         gated: bool = False,
@@ -236,7 +235,7 @@ class BookingQueues:
         """
         if self._closing:
             raise StoreUnavailable("shutting down")
-        stream = inventory_stream(show_id, category)
+        stream = inventory_stream(show_id)
         worker = self._worker(stream)
         loop = asyncio.get_running_loop()
         ticket = Ticket(command, loop.create_future(), loop.create_future() if gated else None)

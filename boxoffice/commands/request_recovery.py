@@ -90,7 +90,7 @@ class RequestRecovery:
     def _resubmit(self, record: Document) -> None:
         request = request_of(record)
         log.info("recovering booking request %s", request.booking_id)
-        ticket = self._queues.submit(request.show_id, request.category, request.command())
+        ticket = self._queues.submit(request.show_id, request.command())
         ticket.reply.add_done_callback(lambda done: self._settled(request.booking_id, done))
 
     def _settled(self, booking_id: str, done: asyncio.Future[Any]) -> None:

@@ -1,9 +1,11 @@
-"""The seats of one show category: the consistency boundary for capacity.
+"""The seats of one show, every category: the consistency boundary for capacity and limits.
 
-``evolve`` folds events into state; ``decide_*`` are pure functions of
-(state, command) -> events.  The same fold serves the booking worker, replay
-and the audit, so "what the log says" and "what the service decided" cannot
-drift apart.
+One stream per show holds every category's seats, so a decision sees the
+whole show: the per-user limit counts a buyer's seats across all categories,
+and an order of several categories is one atomic append.  ``evolve`` folds
+events into state; ``decide_*`` are pure functions of (state, command) ->
+events.  The same fold serves the booking worker, replay and the audit, so
+"what the log says" and "what the service decided" cannot drift apart.
 """
 
 from __future__ import annotations
@@ -70,17 +72,27 @@ class Booking:
     quantity: int
     status: str
     reason: str | None = None
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class Seats:
+    """One category's seats."""
+
+    capacity: int
+    available: int
 
 
 @dataclass
 class Inventory:
-    """State folded from one inventory stream. ``version`` is the last event applied."""
+    """State folded from one show's inventory stream. ``version`` is the last event applied.
+
+    ``held_by_user`` counts each buyer's confirmed seats across every category.
+    """
 
     show_id: str = ""
-    category: str = ""
-    capacity: int = 0
+    categories: dict[str, Seats] = field(default_factory=dict)
     per_user_limit: int | None = None
-    available: int = 0
     version: int = 0
     bookings: dict[str, Booking] = field(default_factory=dict)
     held_by_user: dict[str, int] = field(default_factory=dict)
@@ -91,6 +103,7 @@ class Inventory:
 
     def copy(self) -> Inventory:
         twin = copy.copy(self)
+        twin.categories = dict(self.categories)
         twin.bookings = dict(self.bookings)
         twin.held_by_user = dict(self.held_by_user)
         return twin
@@ -101,34 +114,35 @@ def evolve(state: Inventory, event: Event) -> Inventory:
     state.version += 1
     match event:
         case InventoryOpened():
-            state.show_id, state.category = event.show_id, event.category
-            state.capacity = state.available = event.capacity
+            state.show_id = event.show_id
+            state.categories[event.category] = Seats(event.capacity, event.capacity)
             state.per_user_limit = event.per_user_limit
         case BookingRequested():
             state.bookings[event.booking_id] = Booking(
-                event.booking_id, event.user_id, event.quantity, PENDING
+                event.booking_id, event.user_id, event.quantity, PENDING, None, event.category
             )
         case BookingConfirmed():
-            state.available -= event.quantity
-            _hold(state, event.user_id, event.quantity)
+            _take(state, event.category, event.user_id, event.quantity)
             _set_status(state, event.booking_id, CONFIRMED)
         case BookingRejected():
             _set_status(state, event.booking_id, REJECTED, event.reason)
         case BookingCancelled():
-            state.available += event.quantity
-            _hold(state, event.user_id, -event.quantity)
+            _take(state, event.category, event.user_id, -event.quantity)
             _set_status(state, event.booking_id, CANCELLED)
     return state
 
 
-def _hold(state: Inventory, user_id: str, quantity: int) -> None:
+def _take(state: Inventory, category: str, user_id: str, quantity: int) -> None:
+    """``quantity`` seats of ``category`` go to ``user_id`` (negative: they come back)."""
+    seats = state.categories[category]
+    state.categories[category] = Seats(seats.capacity, seats.available - quantity)
     state.held_by_user[user_id] = state.held_by_user.get(user_id, 0) + quantity
 
 
 def _set_status(state: Inventory, booking_id: str, status: str, reason: str | None = None) -> None:
     booking = state.bookings[booking_id]
     state.bookings[booking_id] = Booking(
-        booking_id, booking.user_id, booking.quantity, status, reason
+        booking_id, booking.user_id, booking.quantity, status, reason, booking.category
     )
 
 
@@ -148,12 +162,15 @@ def open_inventory(
 
 
 def rejection_reason(state: Inventory, command: RequestBooking) -> str | None:
-    if state.available == 0:
+    seats = state.categories.get(command.category)
+    if seats is None:
+        return UNKNOWN_CATEGORY
+    if seats.available == 0:
         return SOLD_OUT
     limit = state.per_user_limit
     if limit is not None and state.held_by_user.get(command.user_id, 0) + command.quantity > limit:
         return PER_USER_LIMIT
-    if command.quantity > state.available:
+    if command.quantity > seats.available:
         return INSUFFICIENT_AVAILABILITY
     return None
 
@@ -183,7 +200,7 @@ def decide_cancel(state: Inventory, command: CancelBooking) -> list[Event]:
         BookingCancelled(
             booking.booking_id,
             state.show_id,
-            state.category,
+            booking.category,
             booking.user_id,
             booking.quantity,
             command.cancelled_by,

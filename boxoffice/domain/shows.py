@@ -1,4 +1,4 @@
-"""Shows and their ticket categories. A show's seats live in one inventory per category."""
+"""Shows and their ticket categories. A show's seats, every category, live in one inventory."""
 
 from __future__ import annotations
 
@@ -30,21 +30,20 @@ class CreateShow:
 
 
 def create_show(command: CreateShow) -> list[tuple[str, list[Event]]]:
-    """(stream, events) in the order to append them: inventories first, the show last.
+    """(stream, events) in the order to append them: the inventory first, the show last.
 
-    The show becomes visible only once every inventory it names is open, so a
-    booking can never reach a category whose seats do not exist yet.
+    The show becomes visible only once its inventory is open, so a booking can
+    never reach a category whose seats do not exist yet.
     """
     codes = [c.code for c in command.categories]
     if not codes or len(set(codes)) != len(codes):
         raise ValueError("a show needs one or more categories with distinct codes")
-    appends: list[tuple[str, list[Event]]] = [
-        (
-            inventory_stream(command.show_id, c.code),
-            open_inventory(command.show_id, c.code, c.capacity, command.per_user_limit),
-        )
+    seats: list[Event] = [
+        event
         for c in command.categories
+        for event in open_inventory(command.show_id, c.code, c.capacity, command.per_user_limit)
     ]
+    appends: list[tuple[str, list[Event]]] = [(inventory_stream(command.show_id), seats)]
     show = ShowCreated(
         show_id=command.show_id,
         title=command.title,

@@ -17,6 +17,7 @@ def show_stream(show_id: str) -> str:
     return f"show-{show_id}"
 
 
-def inventory_stream(show_id: str, category: str) -> str:
-    """Capacity is enforced per show and category: the unit one booking batch appends to."""
-    return f"inventory-{show_id}-{category}"
+def inventory_stream(show_id: str) -> str:
+    """Every seat of a show, all categories: the unit one booking batch appends to, so a
+    per-user limit counts across categories and an order of several is one append."""
+    return f"inventory-{show_id}"

@@ -82,6 +82,16 @@ def _now() -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+def _seconds_in(seen: dict[int, float], position: int, complete_up_to: int) -> float:
+    """How long ``position`` has been in ``seen`` (0 when it enters now); positions a walk
+    has passed since are forgotten, so ``seen`` stays small."""
+    now = asyncio.get_running_loop().time()
+    if len(seen) > GAPS_REMEMBERED:
+        for passed in [p for p in seen if p < complete_up_to]:
+            del seen[passed]
+    return now - seen.setdefault(position, now)
+
+
 @dataclass
 class _Walk:
     """Where a walk of the chain stopped: at the end of the log, or at an empty position
@@ -111,7 +121,10 @@ class MongoEventStore:
         self._boundaries: OrderedDict[int, None] = OrderedDict()
         self._recent: OrderedDict[int, Document] = OrderedDict()
         self._decoded: dict[int, list[RecordedEvent]] = {}
+        self._ends_seen: dict[int, float] = {}
+        """Empty positions with nothing seen above them, and since when."""
         self._gaps_seen: dict[int, float] = {}
+        """Empty positions below reserved or written ones, and since when."""
         self._complete_up_to = 1
         self._hint_target = 0
         self._hint_writer: asyncio.Task[None] | None = None
@@ -240,19 +253,31 @@ class MongoEventStore:
                 return
 
     async def _next_commit(self, empty: int, window: dict[int, Document]) -> int | None:
-        """Where the log goes on above the empty position ``empty``: None at its true end.
+        """Where the log goes on above the empty position ``empty``: None at its end as far as
+        is known.
 
-        A writer may have reserved more positions than a probe's window, so
-        an empty window ends the log only if nothing was reserved from there.
+        A writer may have reserved more positions than a probe's window holds,
+        so a position that stays empty is looked past: up to the last position
+        reserved, a window at a time.  Only then, so the end of the log costs
+        its usual single probe.
         """
         later = [position for position in window if position > empty]
         if later:
             return min(later)
+        if _seconds_in(self._ends_seen, empty, self._complete_up_to) < self._seal_after:
+            return None
         last = await self._positions.last_reserved()
         if last < empty:
+            self._ends_seen[empty] = asyncio.get_running_loop().time()  # the end: look again later
             return None
-        found = await self._positions.first_commit_after(empty)
-        return found if found is not None else last + 1
+        for start in range(empty + 1, last + 1, MAX_WINDOW):
+            ids = list(range(start, min(start + MAX_WINDOW, last + 1)))
+            found = [
+                doc["_id"] async for doc in self.commits.find({"_id": {"$in": ids}}, {"_id": 1})
+            ]
+            if found:
+                return int(min(found))
+        return last + 1
 
     def _walked(self, start: int, end: int) -> None:
         """A walk from ``start`` reached ``end`` with nothing missing on the way."""
@@ -263,13 +288,7 @@ class MongoEventStore:
     async def _sealed_if_stale(self, gap: int, next_commit: int) -> bool:
         """Seal the empty positions ``gap`` .. ``next_commit`` - 1 once they have stayed empty
         for ``seal_after`` seconds: their writer is gone (or so late it will write again)."""
-        now = asyncio.get_running_loop().time()
-        if len(self._gaps_seen) > GAPS_REMEMBERED:
-            self._gaps_seen = {
-                p: t for p, t in self._gaps_seen.items() if p >= self._complete_up_to
-            }
-        first_seen = self._gaps_seen.setdefault(gap, now)
-        if now - first_seen < self._seal_after:
+        if _seconds_in(self._gaps_seen, gap, self._complete_up_to) < self._seal_after:
             return False
         del self._gaps_seen[gap]
         await self._positions.seal(range(gap, next_commit))

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import DESCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from boxoffice.database import insert_new
@@ -85,13 +85,6 @@ class Positions:
     async def last_reserved(self) -> int:
         counter = await self._counters.find_one({"_id": COUNTER_ID})
         return int(counter["last"]) if counter else 0
-
-    async def first_commit_after(self, position: int) -> int | None:
-        """The position of the first document above ``position``, if any."""
-        doc = await self._commits.find_one(
-            {"_id": {"$gt": position}}, {"_id": 1}, sort=[("_id", ASCENDING)]
-        )
-        return int(doc["_id"]) if doc else None
 
     async def seal(self, positions: Iterable[int]) -> list[Document]:
         """Put a tombstone at each position still empty; the tombstones written are returned."""

@@ -60,7 +60,18 @@ class CreateShowIn(Strict):
     categories: Annotated[
         list[CategoryIn], Field(min_length=1, max_length=50), AfterValidator(_distinct_codes)
     ]
-    per_user_limit: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    per_user_limit: (
+        Annotated[
+            int,
+            Field(
+                ge=1,
+                le=10_000,
+                description="Most seats one user may hold in this show, counted across every "
+                "category: confirmed bookings (cancelled ones give their seats back).",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class BookIn(Strict):

@@ -221,3 +221,19 @@ async def test_two_hundred_concurrent_buyers_for_forty_seats_confirm_exactly_for
     show = await (await client.get(f"/shows/{show_id}")).json()
     assert (statuses.count(201), statuses.count(409)) == (40, 160)
     assert show["categories"][0]["available"] == 0
+
+
+async def test_the_per_user_limit_counts_seats_in_every_category_of_the_show(
+    client: TestClient,
+) -> None:
+    admin, buyer = await sign_up(client, admin=True), await sign_up(client)
+    categories = [
+        {"code": code, "name": code, "price": "10.00", "currency": "EUR", "capacity": 20}
+        for code in "ABCDE"
+    ]
+    show_id = await new_show(client, admin, per_user_limit=4, categories=categories)
+    answers = await asyncio.gather(
+        *(book(client, buyer, show_id, quantity=4, category=code) for code in "ABCDE")
+    )
+    assert sorted(status for status, _ in answers) == [201, 409, 409, 409, 409]
+    assert {body["reason"] for status, body in answers if status == 409} == {"per_user_limit"}

@@ -30,6 +30,15 @@ class HeldBackStore(MongoEventStore):
         self._writer._insert = held_back_insert  # type: ignore[method-assign]
 
 
+async def read_until_some(store: MongoEventStore, after: int, within: float) -> list[RecordedEvent]:
+    """Read again and again, as a follower polls, until something comes."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not (found := await read_from(store, after)):
+        assert asyncio.get_running_loop().time() < deadline, "nothing came"
+        await asyncio.sleep(0.05)
+    return found
+
+
 def one_event(kind: str) -> list[NewEvent]:
     return [NewEvent(kind, {})]
 
@@ -110,8 +119,7 @@ async def test_positions_left_empty_are_sealed_and_their_late_writer_lands_above
     await late.held.wait()
     await fast.append("fast", one_event("Fast"), NO_STREAM)
     assert await read_from(reader, head) == []
-    await asyncio.sleep(0.15)
-    first_read = await read_from(reader, head)
+    first_read = await read_until_some(reader, head, within=3.0)
     late.gate.set()
     late_result = await late_append
     second_read = await read_from(reader, first_read[-1].position)

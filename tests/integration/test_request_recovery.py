@@ -22,7 +22,7 @@ async def nothing_known(booking_ids: list[str]) -> set[str]:
 
 
 async def known_from_log(store: MongoEventStore, show_id: str, ids: list[str]) -> set[str]:
-    events = await store.read_stream(inventory_stream(show_id, "A"))
+    events = await store.read_stream(inventory_stream(show_id))
     return {e.data["booking_id"] for e in events if "booking_id" in e.data}
 
 
@@ -66,7 +66,7 @@ def recovery(
 
 
 async def decisions(store: MongoEventStore, show_id: str) -> list[RecordedEvent]:
-    events = await store.read_stream(inventory_stream(show_id, "A"))
+    events = await store.read_stream(inventory_stream(show_id))
     return [e for e in events if e.type in ("BookingConfirmed", "BookingRejected")]
 
 
@@ -103,7 +103,7 @@ async def test_the_checkpoint_passes_requests_the_read_model_knows(
     queues = BookingQueues(store, batch_max=8)
     request = BookingRequest(uuid.uuid4().hex, "u1", show_id, "A", 1)
     await requests.record(request)
-    await queues.submit(show_id, "A", request.command()).reply
+    await queues.submit(show_id, request.command()).reply
     known = functools.partial(known_from_log, store, show_id)
     recovered = await recovery(requests, queues, database, known).sweep()
     await queues.close()

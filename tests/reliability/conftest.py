@@ -306,7 +306,7 @@ class LogView:
         by_booking: dict[str, list[str]] = defaultdict(list)
         quantities: dict[str, int] = {}
         owners: dict[str, str] = {}
-        for event in await store.read_stream(inventory_stream(show_id, "A")):
+        for event in await store.read_stream(inventory_stream(show_id)):
             if "booking_id" in event.data:
                 booking_id = event.data["booking_id"]
                 by_booking[booking_id].append(event.type)

@@ -67,7 +67,7 @@ async def test_bookings_caught_mid_write_by_a_frozen_store_are_pending_then_land
             assert {reply.status for reply in replies} <= {201, 202}
 
             deadline = asyncio.get_running_loop().time() + LANDS_WITHIN_SECONDS
-            stream = inventory_stream(show_id, "A")
+            stream = inventory_stream(show_id)
             confirmed: set[str] = set()
             booked = {reply.body["booking_id"] for reply in replies}
             while not booked <= confirmed:

@@ -48,7 +48,7 @@ def test_a_booking_within_capacity_is_requested_then_confirmed() -> None:
 def test_confirmed_seats_leave_availability() -> None:
     state = opened(5)
     fold(decide_booking(state, request(2)), state)
-    assert state.available == 3
+    assert state.categories["A"].available == 3
 
 
 def test_a_booking_on_a_sold_out_inventory_is_rejected_as_sold_out() -> None:
@@ -87,7 +87,7 @@ def test_a_batch_is_decided_in_arrival_order_and_leaves_the_state_untouched() ->
     events, after = decide_batch(state, [request(2), request(2), request(1)])
     outcomes = [type(e).__name__ for e in events if not isinstance(e, BookingRequested)]
     assert outcomes == ["BookingConfirmed", "BookingRejected", "BookingConfirmed"]
-    assert (state.available, after.available) == (3, 0)
+    assert (state.categories["A"].available, after.categories["A"].available) == (3, 0)
 
 
 def test_the_same_booking_id_twice_in_one_batch_is_decided_once() -> None:
@@ -99,7 +99,7 @@ def test_cancelling_a_confirmed_booking_returns_its_seats() -> None:
     state = opened(2)
     fold(decide_booking(state, request(2, booking_id="b1")), state)
     fold(decide_cancel(state, CancelBooking("b1", "u1")), state)
-    assert (state.available, state.bookings["b1"].status) == (2, CANCELLED)
+    assert (state.categories["A"].available, state.bookings["b1"].status) == (2, CANCELLED)
 
 
 def test_a_cancelled_booking_cannot_be_cancelled_again() -> None:
@@ -150,4 +150,37 @@ def test_a_mixed_batch_records_a_refusal_without_stopping_the_rest() -> None:
     state = opened(2)
     outcome = decide_each(state, [CancelBooking("nope", "u1"), request(1)])
     assert isinstance(outcome.refusals[0], UnknownBooking) and outcome.refusals[1] is None
-    assert outcome.state.available == 1
+    assert outcome.state.categories["A"].available == 1
+
+
+def two_categories(per_user_limit: int) -> Inventory:
+    return fold(
+        open_inventory("show", "A", 10, per_user_limit)
+        + open_inventory("show", "B", 10, per_user_limit)
+    )
+
+
+def test_the_per_user_limit_counts_seats_across_every_category_of_the_show() -> None:
+    state = two_categories(per_user_limit=4)
+    in_a = RequestBooking("b1", "show", "A", "u1", 3)
+    in_b = RequestBooking("b2", "show", "B", "u1", 2)
+    outcome = decide_each(state, [in_a, in_b])
+    assert [type(e) for e in outcome.events][-1] is BookingRejected
+    assert outcome.state.bookings["b2"].reason == PER_USER_LIMIT
+
+
+def request_in(category: str) -> RequestBooking:
+    return RequestBooking(uuid.uuid4().hex, "show", category, "u2", 1)
+
+
+def test_each_category_keeps_its_own_seats() -> None:
+    state = two_categories(per_user_limit=20)
+    fold(decide_booking(state, RequestBooking("b1", "show", "A", "u1", 10)), state)
+    assert (state.categories["A"].available, state.categories["B"].available) == (0, 10)
+    assert isinstance(decide_booking(state, request_in("B"))[-1], BookingConfirmed)
+    assert decide_booking(state, request_in("A"))[-1].reason == SOLD_OUT  # type: ignore[attr-defined]
+
+
+def test_a_category_the_show_does_not_have_is_rejected() -> None:
+    events = decide_booking(opened(5), RequestBooking("b1", "show", "Z", "u1", 1))
+    assert isinstance(events[-1], BookingRejected) and events[-1].reason == "unknown_category"

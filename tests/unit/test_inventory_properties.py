@@ -95,7 +95,7 @@ def seats(events: list[Event], kind: type[Event]) -> int:
 @given(histories())
 def test_availability_stays_between_zero_and_capacity_after_every_event(history: History) -> None:
     for step in replayed_steps(history):
-        assert 0 <= step.available <= step.capacity
+        assert 0 <= step.categories["A"].available <= step.categories["A"].capacity
 
 
 @FUZZ
@@ -106,7 +106,7 @@ def test_confirmed_minus_cancelled_seats_equal_the_seats_taken_after_every_event
     for n, step in enumerate(replayed_steps(history), start=1):
         so_far = history.produced[:n]
         taken = seats(so_far, BookingConfirmed) - seats(so_far, BookingCancelled)
-        assert taken == step.capacity - step.available
+        assert taken == step.categories["A"].capacity - step.categories["A"].available
 
 
 @FUZZ
