@@ -69,6 +69,8 @@ class CommitWriter:
         self.free_since: tuple[int, float] = (0, 0.0)
         """(position, loop time): the position after the last range reserved here, and when.
         Nothing could be at that position then: as good as a probe of the store."""
+        self.writing = range(0)
+        """The positions of the batch being inserted now: its landing notifies local readers."""
         self._group: GroupCommit[Document, Outcome] = GroupCommit(self._write, max_batch)
 
     async def write(self, doc: Document) -> Outcome:
@@ -95,7 +97,11 @@ class CommitWriter:
             batch = [docs[i] for i in todo]
             await self._place(batch)
             self._unsettled = [doc["_id"] for doc in batch]
-            refused = await self._insert(batch)
+            self.writing = range(batch[0]["_id"], batch[-1]["_id"] + batch[-1]["n"])
+            try:
+                refused = await self._insert(batch)
+            finally:
+                self.writing = range(0)
             self._unsettled = []
             retry, abandoned = [], []
             for i, doc in zip(todo, batch, strict=True):

@@ -295,13 +295,17 @@ class MongoEventStore:
         return True
 
     def _probed_lately(self, position: int) -> bool:
-        """True when this process reserved the positions just below ``position`` a moment ago.
+        """True when asking the store what starts at ``position`` would tell nothing new.
 
-        Nothing could be at ``position`` then, so the projectors that follow
-        every local append to the end of the log need not ask the store there.
-        Another process's commit there is found on the next probe, at most
-        HEAD_PROBE_SECONDS later.
+        Either this process is inserting a batch that holds ``position`` (its
+        landing wakes every local reader), or it reserved the positions just
+        below ``position`` a moment ago (nothing could be there then).  The
+        projectors that follow every local append to the end of the log thus
+        need no round trip of their own; another process's commit there is
+        found on the next probe, at most HEAD_PROBE_SECONDS later.
         """
+        if position in self._writer.writing:
+            return True
         free, since = self._writer.free_since
         return position == free and asyncio.get_running_loop().time() - since < HEAD_PROBE_SECONDS
 
