@@ -13,6 +13,8 @@ from aiohttp.test_utils import TestClient
 
 from boxoffice.commands.users import grant_admin, revoke_admin
 from boxoffice.http import keys
+from boxoffice.http.app import create_app
+from boxoffice.settings import Settings
 
 from .conftest import TEST_SECRET
 
@@ -114,6 +116,29 @@ async def test_of_two_concurrent_refreshes_of_one_token_exactly_one_succeeds(
     _, pair = await logged_in(client)
 
     answers = await asyncio.gather(*(refresh(client, pair["refresh_token"]) for _ in range(2)))
+
+    assert sorted(a.status for a in answers) == [200, 401]
+
+
+async def test_a_refresh_that_lost_the_race_counts_as_reuse_and_ends_the_session(
+    client: TestClient,
+) -> None:
+    _, pair = await logged_in(client)
+    answers = await asyncio.gather(*(refresh(client, pair["refresh_token"]) for _ in range(2)))
+    winner = next(a for a in answers if a.status == 200)
+
+    await assert_refused(await refresh(client, (await winner.json())["refresh_token"]))
+
+
+async def test_two_servers_on_one_database_let_exactly_one_refresh_of_a_token_succeed(
+    client: TestClient, aiohttp_client: Any, settings: Settings, mongo_uri: str
+) -> None:
+    other = await aiohttp_client(create_app(settings, mongo_uri))
+    _, pair = await logged_in(client)
+
+    answers = await asyncio.gather(
+        refresh(client, pair["refresh_token"]), refresh(other, pair["refresh_token"])
+    )
 
     assert sorted(a.status for a in answers) == [200, 401]
 
