@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=0, le=65535)
     token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
     token_leeway_seconds: int = Field(default=5, ge=0, le=300)
+    refresh_ttl_seconds: int = Field(default=30 * 86400, ge=60, le=365 * 86400)
     max_quantity: int = Field(default=10, ge=1, le=1000)
     booking_wait_seconds: float = Field(default=2.0, gt=0, le=30)
     booking_batch_max: int = Field(default=256, ge=1, le=1000)

@@ -1,4 +1,4 @@
-"""Registering, authenticating and promoting users, straight on their streams.
+"""Registering, authenticating, promoting users and changing passwords, straight on their streams.
 
 The user stream is keyed by the normalised e-mail, so the event store's
 NO_STREAM check is the uniqueness check, and login reads the stream itself
@@ -28,6 +28,10 @@ from .passwords import PasswordHasher
 
 
 class EmailTaken(Exception):
+    pass
+
+
+class WrongPassword(Exception):
     pass
 
 
@@ -95,7 +99,28 @@ async def grant_admin(store: EventStore, email: str) -> bool:
     user changed meanwhile.
     """
     user, version = await load_user(store, email)
-    events = users.grant_role(user, ADMIN)
+    return await _record(store, email, users.grant_role(user, ADMIN), version)
+
+
+async def revoke_admin(store: EventStore, email: str) -> bool:
+    """True if the role was revoked now, False if the user did not have it (raises as grant_admin)."""
+    user, version = await load_user(store, email)
+    return await _record(store, email, users.revoke_role(user, ADMIN), version)
+
+
+async def change_password(
+    store: EventStore, hasher: PasswordHasher, email: str, current: str, new: str
+) -> None:
+    """Raises WrongPassword unless ``current`` is the password, then UnknownUser or
+    WrongExpectedVersion as grant_admin (the user changed meanwhile: nothing written)."""
+    user, version = await load_user(store, email)
+    if not await hasher.verify(current, user.password_hash if user else None):
+        raise WrongPassword()
+    events = users.change_password(user, await hasher.hash(new))
+    await _record(store, email, events, version)
+
+
+async def _record(store: EventStore, email: str, events: Sequence[Event], version: int) -> bool:
     if events:
         await store.append(user_stream(email), _stored(events), version)
     return bool(events)

@@ -37,6 +37,18 @@ class RoleGranted(Event):
 
 
 @dataclass(frozen=True)
+class RoleRevoked(Event):
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PasswordChanged(Event):
+    user_id: str
+    password_hash: str
+
+
+@dataclass(frozen=True)
 class ShowCreated(Event):
     show_id: str
     title: str
@@ -98,6 +110,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         UserRegistered,
         RoleGranted,
+        RoleRevoked,
+        PasswordChanged,
         ShowCreated,
         InventoryOpened,
         BookingRequested,

@@ -1,12 +1,17 @@
-"""Users: registration and roles. Passwords arrive here already hashed."""
+"""Users: registration, roles and passwords. Passwords arrive here already hashed.
+
+A user holds a set of roles: every user is a customer, and roles such as admin
+are granted and revoked on top. ``role`` is the one an access token carries.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .emails import normalise_email
-from .events import Event, RoleGranted, UserRegistered
+from .events import Event, PasswordChanged, RoleGranted, RoleRevoked, UserRegistered
 
 CUSTOMER = "customer"
 ADMIN = "admin"
@@ -23,7 +28,12 @@ class User:
     email: str
     name: str
     password_hash: str
-    role: str
+    roles: frozenset[str]
+
+    @property
+    def role(self) -> str:
+        """The most privileged role held: what an access token carries."""
+        return max(self.roles, key=ROLES.index)
 
 
 def user_from(events: Iterable[Event]) -> User | None:
@@ -31,9 +41,14 @@ def user_from(events: Iterable[Event]) -> User | None:
     for event in events:
         match event:
             case UserRegistered():
-                user = User(event.user_id, event.email, event.name, event.password_hash, event.role)
+                roles = frozenset({CUSTOMER, event.role})
+                user = User(event.user_id, event.email, event.name, event.password_hash, roles)
             case RoleGranted() if user is not None:
-                user = User(user.user_id, user.email, user.name, user.password_hash, event.role)
+                user = dataclasses.replace(user, roles=user.roles | {event.role})
+            case RoleRevoked() if user is not None:
+                user = dataclasses.replace(user, roles=user.roles - {event.role})
+            case PasswordChanged() if user is not None:
+                user = dataclasses.replace(user, password_hash=event.password_hash)
     return user
 
 
@@ -41,10 +56,29 @@ def register(user_id: str, email: str, name: str, password_hash: str) -> list[Ev
     return [UserRegistered(user_id, normalise_email(email), name, password_hash, CUSTOMER)]
 
 
-def grant_role(user: User | None, role: str) -> list[Event]:
-    """Nothing to record when the user already has the role."""
+def _known(user: User | None, role: str) -> User:
     if user is None:
         raise UnknownUser()
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    return [] if user.role == role else [RoleGranted(user.user_id, role)]
+    return user
+
+
+def grant_role(user: User | None, role: str) -> list[Event]:
+    """Nothing to record when the user already has the role."""
+    known = _known(user, role)
+    return [] if role in known.roles else [RoleGranted(known.user_id, role)]
+
+
+def revoke_role(user: User | None, role: str) -> list[Event]:
+    """Nothing to record when the user does not have the role; every user stays a customer."""
+    known = _known(user, role)
+    if role == CUSTOMER:
+        raise ValueError("every user is a customer")
+    return [RoleRevoked(known.user_id, role)] if role in known.roles else []
+
+
+def change_password(user: User | None, password_hash: str) -> list[Event]:
+    if user is None:
+        raise UnknownUser()
+    return [PasswordChanged(user.user_id, password_hash)]

@@ -15,6 +15,7 @@ from boxoffice.commands.booking_queue import BookingQueues
 from boxoffice.commands.booking_requests import BookingRequests
 from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.commands.request_recovery import RequestRecovery
+from boxoffice.commands.sessions import RefreshTokens
 from boxoffice.commands.shows import ShowCatalog
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
@@ -53,6 +54,13 @@ async def _event_store(app: web.Application) -> AsyncIterator[None]:
     store = MongoEventStore(app[keys.DATABASE])
     await store.ensure_indexes()
     app[keys.EVENT_STORE] = store
+    yield
+
+
+async def _sessions(app: web.Application) -> AsyncIterator[None]:
+    tokens = RefreshTokens(app[keys.DATABASE], app[keys.SETTINGS].refresh_ttl_seconds)
+    await tokens.ensure_indexes()
+    app[keys.REFRESH_TOKENS] = tokens
     yield
 
 
@@ -133,7 +141,7 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app.cleanup_ctx.append(projections_ctx)
     app.cleanup_ctx.append(sealer_ctx)
     app.cleanup_ctx.append(_bookings)
-    app.cleanup_ctx.extend([_passwords, _rate_limits])
+    app.cleanup_ctx.extend([_sessions, _passwords, _rate_limits])
     app.on_response_prepare.append(_without_version_banner)
     setup_metrics(app)
     setup_routes(app)

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from boxoffice.commands.booking import BookingService
 from boxoffice.commands.booking_requests import BookingRequests
 from boxoffice.commands.passwords import PasswordHasher
+from boxoffice.commands.sessions import RefreshTokens
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.projections.metrics import ProjectionGauges
 from boxoffice.projections.runner import ProjectionRunner
@@ -32,6 +33,7 @@ DATABASE = web.AppKey("database", AsyncDatabase[dict[str, Any]])
 EVENT_STORE = web.AppKey("event_store", MongoEventStore)
 PASSWORDS = web.AppKey("passwords", PasswordHasher)
 TOKENS = web.AppKey("tokens", TokenService)
+REFRESH_TOKENS = web.AppKey("refresh_tokens", RefreshTokens)
 RATE_LIMITS = web.AppKey("rate_limits", RateLimits)
 LOGIN_FAILURES = web.AppKey("login_failures", LoginFailures)
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", TrustedProxies)

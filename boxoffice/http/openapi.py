@@ -53,7 +53,8 @@ from .json_body import MAX_DEPTH, MAX_MEMBERS
 from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from .problems import MAX_REPORTED_ERRORS
 from .request_log import HEADER as REQUEST_ID
-from .users import LoginIn, RegisteredOut, RegisterIn, TokenOut
+from .sessions import PasswordChangeIn, RefreshIn, TokenOut
+from .users import LoginIn, RegisteredOut, RegisterIn
 
 Schema = type[BaseModel] | dict[str, Any]
 REF = "#/components/schemas/{model}"
@@ -150,6 +151,16 @@ LOGIN_LIMITS = (
     "attempts count per account at one address (BOXOFFICE_LOGIN_FAILURES_PER_ACCOUNT) and per "
     "address (BOXOFFICE_LOGIN_FAILURES_PER_ADDRESS). Past a limit: 429 with Retry-After."
 )
+REFRESH_ROTATION = (
+    "Answers a new access token and a new refresh token; the one sent is used up. Sending a used "
+    "refresh token again revokes its whole family (every token descended from its login): of two "
+    "concurrent refreshes of one token one succeeds, the other is a 401 and ends the session. The "
+    "access token carries the user's role as it is now."
+)
+PASSWORD_CHANGE = (
+    "Ends every session of the user (their refresh tokens stop working) and answers a new one for "
+    "the caller. A wrong current password is a 403 and counts as a failed login (429 past the limit)."
+)
 BODIES = (
     "A JSON object in UTF-8 (another charset is a 415). A repeated key, a number with a fraction "
     "or an exponent where an integer is due, or a control character in a text field is a 422; "
@@ -175,6 +186,20 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "POST", "/auth/login", "Log in for a bearer token", id="login", tag="auth", body=LoginIn,
         response=TokenOut, errors=(401, 429), description=LOGIN_LIMITS,
+    ),
+    Operation(
+        "POST", "/auth/refresh", "Rotate a refresh token for a new token pair", id="refresh",
+        tag="auth", body=RefreshIn, response=TokenOut, errors=(401,),
+        description=REFRESH_ROTATION,
+    ),
+    Operation(
+        "POST", "/auth/logout", "End a session (revoke the refresh token's family)", id="logout",
+        tag="auth", status=204, body=RefreshIn, errors=(401,),
+    ),
+    Operation(
+        "POST", "/auth/password", "Change my password", id="changePassword", tag="auth",
+        body=PasswordChangeIn, response=TokenOut, auth="user", errors=(403, 409, 429),
+        description=PASSWORD_CHANGE,
     ),
     Operation(
         "POST", "/shows", "Create a show", id="createShow", tag="shows", status=201,

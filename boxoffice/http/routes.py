@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import booking, metrics, openapi, ops, shows, users
+from . import booking, metrics, openapi, ops, sessions, shows, users
 
 
 def setup_routes(app: web.Application) -> None:
@@ -14,6 +14,9 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/openapi.json", openapi.openapi)
     app.router.add_post("/auth/register", users.register)
     app.router.add_post("/auth/login", users.login)
+    app.router.add_post("/auth/refresh", sessions.refresh)
+    app.router.add_post("/auth/logout", sessions.logout)
+    app.router.add_post("/auth/password", sessions.change_password)
     app.router.add_post("/shows", shows.create_show)
     app.router.add_get("/shows/{show_id}", shows.get_show)
     app.router.add_get("/booking/tickets", shows.search_offers)

@@ -1,11 +1,9 @@
-"""Registration and login."""
+"""Registration and login (a login starts a session: sessions.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from boxoffice.commands import users
 
@@ -13,10 +11,8 @@ from . import keys
 from .auth import unauthorized
 from .problems import Problem
 from .ratelimit import client_address, enforce
-from .validation import Email, NewPassword, ShortText, StrictModel, parse_body
-
-# Longer than any valid password, short enough to bound the work a login costs.
-LOGIN_PASSWORD_MAX = 1024
+from .sessions import new_session
+from .validation import Email, GivenPassword, NewPassword, ShortText, StrictModel, parse_body
 
 
 class RegisterIn(StrictModel):
@@ -32,13 +28,7 @@ class RegisteredOut(BaseModel):
 
 class LoginIn(StrictModel):
     email: Email
-    password: Annotated[str, Field(min_length=1, max_length=LOGIN_PASSWORD_MAX)]
-
-
-class TokenOut(BaseModel):
-    access_token: str
-    token_type: Literal["Bearer"] = "Bearer"
-    expires_in: int
+    password: GivenPassword
 
 
 async def register(request: web.Request) -> web.Response:
@@ -79,8 +69,4 @@ async def login(request: web.Request) -> web.Response:
         if user is None:
             attempt.failed()
             raise unauthorized("The e-mail or password is incorrect.")
-    tokens = app[keys.TOKENS]
-    token = tokens.issue(user.user_id, user.role)
-    return web.json_response(
-        TokenOut(access_token=token, expires_in=tokens.ttl_seconds).model_dump()
-    )
+    return await new_session(app, user)

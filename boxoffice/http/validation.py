@@ -70,6 +70,9 @@ ShortText = Annotated[
 Email = Annotated[
     str, Field(max_length=320, json_schema_extra={"format": "email"}), AfterValidator(_email)
 ]
+# Longer than any valid password, short enough to bound the work a check costs.
+GIVEN_PASSWORD_MAX = 1024
+GivenPassword = Annotated[str, Field(min_length=1, max_length=GIVEN_PASSWORD_MAX)]
 NewPassword = Annotated[
     str,
     Field(min_length=8, description=f"at most {MAX_PASSWORD_BYTES} bytes in UTF-8"),

@@ -27,6 +27,7 @@ __all__ = [
     "InvalidCursor",
     "get_booking",
     "get_show",
+    "get_user",
     "known_bookings",
     "list_bookings",
     "list_users",
@@ -114,6 +115,13 @@ async def get_booking(db: AsyncDatabase[Document], booking_id: str) -> Document 
     bookings = await live_collection(db, BOOKINGS.name)
     doc = await bookings.find_one({"_id": booking_id})
     return booking_out(doc) if doc else None
+
+
+async def get_user(db: AsyncDatabase[Document], user_id: str) -> Document | None:
+    """The user's profile and role, or None (unknown, or not projected yet)."""
+    users = await live_collection(db, USERS.name)
+    doc = await users.find_one({"_id": user_id})
+    return user_out(doc) if doc else None
 
 
 async def known_bookings(db: AsyncDatabase[Document], booking_ids: list[str]) -> set[str]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
 
-from boxoffice.domain.events import Event, RoleGranted, UserRegistered
+from boxoffice.domain.events import Event, RoleGranted, RoleRevoked, UserRegistered
+from boxoffice.domain.users import CUSTOMER
 from boxoffice.eventstore import RecordedEvent
 
 from .instants import epoch_us, iso_utc
@@ -35,6 +36,9 @@ def project_user(recorded: RecordedEvent, event: Event) -> list[Write]:
             ]
         case RoleGranted():
             return [guarded(event.user_id, VERSION, recorded.version, {"role": event.role})]
+        case RoleRevoked():
+            # Admin is the only role granted on top of customer so far.
+            return [guarded(event.user_id, VERSION, recorded.version, {"role": CUSTOMER})]
     return []
 
 
@@ -50,7 +54,7 @@ def user_out(doc: Document) -> Document:
 
 USERS = ReadModel(
     name="users",
-    event_types=frozenset({UserRegistered.__name__, RoleGranted.__name__}),
+    event_types=frozenset({UserRegistered.__name__, RoleGranted.__name__, RoleRevoked.__name__}),
     indexes=(IndexModel([("registered_us", ASCENDING)], name="by_registration"),),
     project=project_user,
 )

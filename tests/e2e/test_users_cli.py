@@ -1,8 +1,12 @@
-"""`boxoffice users grant-admin` against the test store, as an operator runs it."""
+"""`boxoffice users` (grant-admin, revoke-admin, list) against the test store, as an operator runs it."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -64,3 +68,81 @@ async def test_grant_admin_of_an_unknown_email_fails_with_one_line(
 
     assert result.exit_code != 0
     assert result.output == "Error: no user with e-mail nobody@example.com\n"
+
+
+def boxoffice(settings: Settings, mongo_uri: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as its own process, as an operator runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOXOFFICE_", "MONGODB"))}
+    env |= {"MONGODB_URI": mongo_uri, "BOXOFFICE_DB_NAME": settings.db_name}
+    return subprocess.run(
+        [sys.executable, "-m", "boxoffice", "--data-dir", str(settings.data_dir), *args],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+async def listed(settings: Settings, mongo_uri: str) -> dict[str, str]:
+    """``boxoffice users list`` as e-mail -> role."""
+    result = await asyncio.to_thread(boxoffice, settings, mongo_uri, "users", "list")
+    assert result.returncode == 0, result.stderr
+    return {u["email"]: u["role"] for u in map(json.loads, result.stdout.splitlines())}
+
+
+async def eventually_listed(settings: Settings, mongo_uri: str, email: str, role: str) -> None:
+    """The users read model follows the log: wait until the listing shows the role."""
+    for _ in range(50):
+        if (await listed(settings, mongo_uri)).get(email) == role:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{email} never listed as {role}")
+
+
+async def test_revoke_admin_takes_the_role_away_and_the_listing_shows_it(
+    client: TestClient, settings: Settings, mongo_uri: str
+) -> None:
+    email = f"{uuid.uuid4().hex[:12]}@example.com"
+    await client.post("/auth/register", json={"email": email, "password": PASSWORD})
+    await grant_admin(settings, mongo_uri, email)
+    await eventually_listed(settings, mongo_uri, email, "admin")
+
+    result = await asyncio.to_thread(boxoffice, settings, mongo_uri, "users", "revoke-admin", email)
+
+    assert (result.returncode, result.stdout) == (0, f"{email} is no longer an admin\n")
+    assert await role_at_login(client, email) == "customer"
+    await eventually_listed(settings, mongo_uri, email, "customer")
+
+
+async def test_revoking_an_admin_role_the_user_does_not_have_changes_nothing(
+    client: TestClient, settings: Settings, mongo_uri: str
+) -> None:
+    email = f"{uuid.uuid4().hex[:12]}@example.com"
+    await client.post("/auth/register", json={"email": email, "password": PASSWORD})
+
+    result = await asyncio.to_thread(boxoffice, settings, mongo_uri, "users", "revoke-admin", email)
+
+    assert (result.returncode, result.stdout) == (0, f"{email} is not an admin\n")
+
+
+async def test_revoke_admin_of_an_unknown_email_fails_with_one_line(
+    client: TestClient, settings: Settings, mongo_uri: str
+) -> None:
+    result = await asyncio.to_thread(
+        boxoffice, settings, mongo_uri, "users", "revoke-admin", "nobody@example.com"
+    )
+
+    assert result.returncode != 0
+    assert result.stderr == "Error: no user with e-mail nobody@example.com\n"
+
+
+async def test_users_list_shows_every_user_in_registration_order_without_hashes(
+    client: TestClient, settings: Settings, mongo_uri: str
+) -> None:
+    emails = [f"{n}-{uuid.uuid4().hex[:8]}@example.com" for n in range(3)]
+    for email in emails:
+        await client.post("/auth/register", json={"email": email, "password": PASSWORD})
+    await eventually_listed(settings, mongo_uri, emails[-1], "customer")
+
+    result = await asyncio.to_thread(boxoffice, settings, mongo_uri, "users", "list")
+
+    users = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [u["email"] for u in users] == emails
+    assert set(users[0]) == {"user_id", "email", "name", "role", "registered_at"}
