@@ -103,7 +103,8 @@ class CommitWriter:
             finally:
                 self.writing = range(0)
             self._unsettled = []
-            retry, abandoned = [], []
+            retry: list[int] = []
+            abandoned: list[int] = []
             for i, doc in zip(todo, batch, strict=True):
                 if doc["_id"] not in refused:
                     outcomes[i] = Stored(doc, duplicate=False)
@@ -113,7 +114,7 @@ class CommitWriter:
                     retry.append(i)
                 else:
                     outcomes[i] = outcome
-                    abandoned.append(doc["_id"])
+                    abandoned.extend(range(doc["_id"], doc["_id"] + doc["n"]))
             stones = await self._positions.seal(abandoned)
             landed = [doc for doc in batch if doc["_id"] not in refused]
             self._landed(landed + stones)
@@ -143,11 +144,12 @@ class CommitWriter:
         return None
 
     async def _seal_unsettled(self) -> None:
-        """Seal the positions of a batch whose insert failed without an answer.
+        """Seal the first positions of a batch whose insert failed without an answer.
 
         Whatever became of it, its callers were told the store did not answer
         and retry under the same commit ids, at new positions; a commit that
-        did land keeps its position (the tombstone meets its ``_id``).
+        did land keeps its position (the tombstone meets its ``_id``).  Only
+        first positions: the others may lie inside a commit that landed.
         """
         if self._unsettled:
             positions, self._unsettled = self._unsettled, []

@@ -63,7 +63,7 @@ from .model import (
     check_append,
     new_id,
 )
-from .positions import Positions
+from .positions import Positions, is_tombstone
 
 Document = dict[str, Any]
 STREAM_HEAD_CACHE = 50_000
@@ -286,12 +286,26 @@ class MongoEventStore:
             self._advance_hint(end)
 
     async def _sealed_if_stale(self, gap: int, next_commit: int) -> bool:
-        """Seal the empty positions ``gap`` .. ``next_commit`` - 1 once they have stayed empty
-        for ``seal_after`` seconds: their writer is gone (or so late it will write again)."""
-        if _seconds_in(self._gaps_seen, gap, self._complete_up_to) < self._seal_after:
+        """Seal the empty positions from ``gap`` on that have each stayed empty for
+        ``seal_after`` seconds: their writer is gone (or so late it will write again).
+
+        Each position has its own clock, so a range reserved a moment ago by a
+        live writer next to a dead one is left to land.
+        """
+        now = asyncio.get_running_loop().time()
+        if len(self._gaps_seen) > 2 * MAX_WINDOW:
+            for passed in [p for p in self._gaps_seen if p < self._complete_up_to]:
+                del self._gaps_seen[passed]
+        stale_end = gap
+        for position in range(gap, min(next_commit, gap + MAX_WINDOW)):
+            first_seen = self._gaps_seen.setdefault(position, now)
+            if stale_end == position and now - first_seen >= self._seal_after:
+                stale_end = position + 1
+        if stale_end == gap:
             return False
-        del self._gaps_seen[gap]
-        await self._positions.seal(range(gap, next_commit))
+        for position in range(gap, stale_end):
+            del self._gaps_seen[position]
+        await self._positions.seal(range(gap, stale_end))
         return True
 
     def _probed_lately(self, position: int) -> bool:
@@ -351,22 +365,26 @@ class MongoEventStore:
             written = target
 
     async def _commit_containing(self, position: int) -> int | None:
-        """Where the commit holding ``position`` starts, or None past the end of the log."""
-        if position in self._recent:
+        """Where the commit holding ``position`` starts, or None past the end of the log.
+
+        A tombstone there does not settle it: a reader may have sealed the
+        inside of a commit that landed a moment before.
+        """
+        if position in self._recent or position in self._boundaries:
             return position
         if self._probed_lately(position):
             return None
-        if position in self._boundaries or await self.commits.find_one(
-            {"_id": position}, {"_id": 1}
-        ):
+        starting = await self.commits.find_one({"_id": position}, {"stream": 1})
+        if starting is not None and not is_tombstone(starting):
             return position
         earliest = max(1, position - MAX_EVENTS_PER_APPEND + 1)
-        ids = list(range(earliest, position))
-        starts = [doc async for doc in self.commits.find({"_id": {"$in": ids}}, {"n": 1})]
-        holder = max(starts, key=lambda doc: int(doc["_id"]), default=None)
+        ids = list(range(earliest, position + 1))
+        found = self.commits.find({"_id": {"$in": ids}}, {"n": 1, "stream": 1})
+        holders = [doc async for doc in found if not is_tombstone(doc)]
+        holder = max(holders, key=lambda doc: int(doc["_id"]), default=None)
         if holder is not None and holder["_id"] + holder["n"] > position:
             return int(holder["_id"])
-        return position  # empty: the walk from here waits for it or seals it
+        return position  # empty or sealed: the walk from here goes on or waits
 
     async def _base_of(self, stream: str, expected: ExpectedVersion) -> tuple[int, str]:
         """(version, hash) of the commit end this append builds on, or WrongExpectedVersion."""

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from boxoffice.eventstore import NO_STREAM, MongoEventStore, NewEvent, RecordedEvent, subscribe
+from boxoffice.eventstore import (
+    NO_STREAM,
+    MongoEventStore,
+    NewEvent,
+    RecordedEvent,
+    WrongExpectedVersion,
+    subscribe,
+)
 
 
 class HeldBackStore(MongoEventStore):
@@ -142,3 +149,24 @@ async def test_appends_land_past_a_log_written_before_positions_were_reserved(
 
     assert [e.stream for e in await read_from(store, 0)] == ["old", "new"]
     assert result.first_position == 2
+
+
+async def test_a_commit_refused_for_its_version_leaves_no_empty_position_behind(
+    database: AsyncDatabase[dict],
+) -> None:
+    await MongoEventStore(database).ensure_indexes()
+    winner, loser = MongoEventStore(database), HeldBackStore(database)
+    reader = MongoEventStore(database, seal_after=3600)  # waiting on a gap would hang the test
+    head = await reader.head_position()
+    await winner.append("shared", one_event("First"), NO_STREAM)
+
+    losing = asyncio.create_task(loser.append("shared", [NewEvent("Late", {})] * 3, 1))
+    await loser.held.wait()
+    await winner.append("shared", one_event("Second"), 1)
+    loser.gate.set()
+    with pytest.raises(WrongExpectedVersion):
+        await losing
+    await winner.append("after", one_event("After"), NO_STREAM)
+
+    read = await read_from(reader, head)
+    assert [e.type for e in read] == ["First", "Second", "After"]
