@@ -69,7 +69,7 @@ Document = dict[str, Any]
 STREAM_HEAD_CACHE = 50_000
 BOUNDARY_CACHE = 50_000
 RECENT_COMMITS = 256
-TAIL_WALK_LIMIT = 256
+TAIL_WALK_PROBES = 2
 HEAD_PROBE_SECONDS = 0.05
 HEAD_HINT_DELAY = 0.5
 SEAL_AFTER_SECONDS = 2.0
@@ -99,6 +99,7 @@ class _Walk:
 
     end: int = 0
     at_gap: bool = False
+    probes: int = 0
 
 
 class MongoEventStore:
@@ -225,6 +226,7 @@ class MongoEventStore:
             self._walked(start, expected)
             if not fresh and self._probed_lately(expected):
                 return
+            walk.probes += 1
             ids = list(range(expected, expected + window))
             found = {
                 doc["_id"]: doc
@@ -446,7 +448,8 @@ class MongoEventStore:
 
     async def _tail_from_log(self, stream: str, after: int) -> list[Document] | None:
         """The stream's commits after log position ``after`` (the end of its last one known here),
-        found by walking the log from there; None if that walk would be long or meets a gap.
+        found by walking the log from there; None if that walk needs more than TAIL_WALK_PROBES
+        round trips (other streams wrote much since) or meets a gap.
 
         This is how a booking worker catches up after another process appended to
         its stream: that commit lies just past ``after``, usually still in memory,
@@ -455,10 +458,8 @@ class MongoEventStore:
         """
         tail: list[Document] = []
         walk = _Walk()
-        walked = 0
         async for doc in self._chain(after + 1, fresh=True, walk=walk):
-            walked += 1
-            if walked > TAIL_WALK_LIMIT:
+            if walk.probes > TAIL_WALK_PROBES:
                 return None
             if doc["stream"] == stream:
                 tail.append(doc)
