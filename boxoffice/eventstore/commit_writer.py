@@ -67,8 +67,9 @@ class CommitWriter:
         self._landed = landed
         self._unsettled: list[int] = []
         self.free_since: tuple[int, float] = (0, 0.0)
-        """(position, loop time): the position after the last range reserved here, and when.
-        Nothing could be at that position then: as good as a probe of the store."""
+        """(position, loop time): the position after the last range this process wrote, and
+        when that write landed.  Nothing of this process's is there, and another process's
+        commit there is at most as recent: a local reader treats it as a fresh probe."""
         self.writing = range(0)
         """The positions of the batch being inserted now: its landing notifies local readers."""
         self._group: GroupCommit[Document, Outcome] = GroupCommit(self._write, max_batch)
@@ -102,6 +103,7 @@ class CommitWriter:
                 refused = await self._insert(batch)
             finally:
                 self.writing = range(0)
+            self.free_since = (batch[-1]["_id"] + batch[-1]["n"], asyncio.get_running_loop().time())
             self._unsettled = []
             retry: list[int] = []
             abandoned: list[int] = []
@@ -122,12 +124,10 @@ class CommitWriter:
 
     async def _place(self, batch: list[Document]) -> None:
         """Give the batch consecutive fresh positions."""
-        asked_at = asyncio.get_running_loop().time()
         position = await self._positions.reserve(sum(doc["n"] for doc in batch))
         for doc in batch:
             doc["_id"] = position
             position += doc["n"]
-        self.free_since = max(self.free_since, (position, asked_at))
 
     async def _insert(self, batch: list[Document]) -> set[int]:
         """Insert every document on its own; the positions of those a unique key refused."""

@@ -314,11 +314,11 @@ class MongoEventStore:
         """True when asking the store what starts at ``position`` would tell nothing new.
 
         Either this process is inserting a batch that holds ``position`` (its
-        landing wakes every local reader), or it reserved the positions just
-        below ``position`` a moment ago (nothing could be there then).  The
-        projectors that follow every local append to the end of the log thus
-        need no round trip of their own; another process's commit there is
-        found on the next probe, at most HEAD_PROBE_SECONDS later.
+        landing wakes every local reader), or a batch that ended just below
+        ``position`` landed a moment ago.  The projectors that follow every
+        local append to the end of the log thus need no round trip of their
+        own; another process's commit there is found on the next probe, at
+        most HEAD_PROBE_SECONDS after the local write landed.
         """
         if position in self._writer.writing:
             return True
