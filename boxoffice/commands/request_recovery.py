@@ -15,7 +15,6 @@ got to.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
+from boxoffice.cancellation import stop_if_cancelled
 from boxoffice.eventstore import StoreUnavailable
 
 from .booking_queue import BookingQueues, InventoryNotOpen
@@ -59,8 +59,10 @@ class RequestRecovery:
     async def run(self) -> None:
         """Sweep every ``interval_seconds`` until cancelled; store errors wait for the next sweep."""
         while True:
-            with contextlib.suppress(PyMongoError, StoreUnavailable):
+            try:
                 await self.sweep()
+            except (PyMongoError, StoreUnavailable):
+                stop_if_cancelled()
             await asyncio.sleep(self._interval)
 
     async def sweep(self) -> int:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
+from boxoffice.cancellation import stop_if_cancelled
 from boxoffice.eventstore import EventStore, StoreUnavailable
 
 from .apply import apply_batch
@@ -162,6 +163,7 @@ class ProjectionRunner:
             try:
                 await self._step(follower)
             except (StoreUnavailable, PyMongoError) as exc:
+                stop_if_cancelled()
                 logger.warning("projection %s: %s; retrying in %.1fs", model.name, exc, delay)
                 follower.pointer_checked_at = -math.inf
                 await asyncio.sleep(delay)
