@@ -59,7 +59,9 @@ class WebhookIn(StrictModel):
         ),
     ]
     events: Annotated[
-        list[EventType], Field(min_length=1, max_length=len(EVENT_TYPES)), AfterValidator(_distinct)
+        list[EventType],
+        Field(min_length=1, max_length=len(EVENT_TYPES), json_schema_extra={"uniqueItems": True}),
+        AfterValidator(_distinct),
     ]
 
 

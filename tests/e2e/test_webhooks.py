@@ -224,3 +224,16 @@ async def test_two_dispatchers_on_one_database_never_deliver_one_event_twice_at_
     assert [p["id"] for p in got] == expected
     assert receiver.most_in_flight == 1
     assert len(receiver.acknowledged()) == len(expected), "no event was delivered twice"
+
+
+async def test_an_operator_can_refuse_loopback_and_private_destinations(
+    aiohttp_client: Any, settings: Settings, mongo_uri: str, database: Any, receiver: Receiver
+) -> None:
+    public_only = settings.model_copy(update={"webhook_allow_private": False})
+    client = await aiohttp_client(create_app(public_only, mongo_uri))
+    admin = await sign_up(client, admin=True)
+    for url in (receiver.url, "http://10.0.0.1/hook", "http://localhost:8080/hook"):
+        body = {"url": url, "events": BOOKINGS}
+        response = await client.post("/webhooks", json=body, headers=admin.headers)
+        assert response.status == 422, url
+    assert await listed(client, admin) == []

@@ -29,9 +29,15 @@ pytestmark = pytest.mark.filterwarnings(
 schema = schemathesis.openapi.from_dict(openapi_document())
 # Operations whose inputs obey rules no JSON Schema states, so a schema-valid input may
 # rightly get a 422: deliverable e-mail domains (``x@y.test`` is refused), passwords of at
-# most 72 bytes of UTF-8, distinct category codes, and opaque page cursors that only the
-# server mints.
-SEMANTIC = {"POST /auth/register", "POST /auth/login", "POST /shows", "GET /booking/tickets"}
+# most 72 bytes of UTF-8, distinct category codes, opaque page cursors that only the
+# server mints, and webhook URLs (an absolute http or https URL without credentials).
+SEMANTIC = {
+    "POST /auth/register",
+    "POST /auth/login",
+    "POST /shows",
+    "GET /booking/tickets",
+    "POST /webhooks",
+}
 
 
 def has_integral_float(value: Any) -> bool:
