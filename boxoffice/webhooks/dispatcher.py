@@ -91,6 +91,7 @@ class Dispatcher:
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name="webhook-dispatcher")
+        self._task.add_done_callback(_report_crash)
 
     async def stop(self) -> None:
         """Stop following; deliveries in flight are cancelled and their leases released."""
@@ -112,15 +113,21 @@ class Dispatcher:
                 delay = BACKOFF_FIRST_SECONDS
 
     async def step(self) -> None:
-        """Start a delivery task for every subscription that is due and behind the head."""
-        head = await self._store.head_position()
-        for subscription in await self._subscriptions.due():
-            webhook_id = subscription["_id"]
-            if webhook_id not in self._working and subscription["position"] < head:
+        """Start a delivery task for every subscription that is due and behind the head.
+
+        A cycle costs one query while nothing is due, and runs every ``idle_seconds``
+        rather than at every append: a running task follows the log by itself, so
+        a busy on-sale does not multiply the dispatcher's queries.
+        """
+        due = [s for s in await self._subscriptions.due() if s["_id"] not in self._working]
+        head = await self._store.head_position() if due else 0
+        for subscription in due:
+            if subscription["position"] < head:
+                webhook_id = subscription["_id"]
                 task = asyncio.create_task(self._deliver(webhook_id), name=f"webhook-{webhook_id}")
                 self._working[webhook_id] = task
                 task.add_done_callback(functools.partial(self._finished, webhook_id))
-        await self._store.wait_for_events(head, self._idle_seconds)
+        await asyncio.sleep(self._idle_seconds)
 
     def _finished(self, webhook_id: str, task: asyncio.Task[None]) -> None:
         self._working.pop(webhook_id, None)
@@ -213,3 +220,8 @@ class Dispatcher:
         await self._subscriptions.retry_later(
             lease.webhook_id, lease.token, lease.position, failure
         )
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("%s stopped", task.get_name(), exc_info=task.exception())
