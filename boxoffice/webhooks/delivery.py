@@ -20,6 +20,10 @@ class Outcome:
     """The receiver's HTTP status; None when it gave none (refused, timed out, unreachable)."""
     error: str = ""
 
+    @classmethod
+    def answered(cls, status: int) -> Outcome:
+        return cls(status, "" if 200 <= status < 300 else f"HTTP {status}")
+
     @property
     def acknowledged(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
@@ -30,10 +34,6 @@ class Outcome:
         return self.status == 410
 
 
-def body_of(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 async def post(
     session: aiohttp.ClientSession,
     url: str,
@@ -42,7 +42,7 @@ async def post(
     timeout: float,  # noqa: ASYNC109 - the whole exchange, configured per installation
 ) -> Outcome:
     """POST ``payload`` signed under ``secret``; redirects are not followed (a 3xx is a failure)."""
-    body = body_of(payload)
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     headers = {
         "Content-Type": "application/json",
         HEADER: signature(secret, int(time.time()), body),
@@ -55,7 +55,7 @@ async def post(
             allow_redirects=False,
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as response:
-            return Outcome(response.status, "" if response.ok else f"HTTP {response.status}")
+            return Outcome.answered(response.status)
     except TimeoutError:
         return Outcome(None, f"no answer within {timeout:g}s")
     except (aiohttp.ClientError, OSError) as exc:

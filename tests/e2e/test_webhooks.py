@@ -146,17 +146,17 @@ async def test_events_arrive_in_log_order_and_other_types_are_skipped(
     assert [p["type"] for p in got] == ["ShowCreated"] + ["BookingConfirmed"] * 5
 
 
-async def test_a_receiver_that_fails_and_recovers_gets_every_event_in_order(
+async def test_a_receiver_that_fails_or_redirects_then_recovers_gets_every_event_in_order(
     client: TestClient, admin: Actor, receiver: Receiver
 ) -> None:
-    receiver.scripted = [500, 500, 503, 500]
+    receiver.scripted = [500, 302, 503, 500]
     after = await client.app[keys.EVENT_STORE].head_position()
     created = await subscribe(client, admin, receiver.url)
     await sell(client, admin, 3)
     expected = await logged(client, after, BOOKINGS)
     got = await receiver.wait_for(len(expected))
     assert [p["id"] for p in got] == expected
-    assert [d.status for d in receiver.deliveries[:5]] == [500, 500, 503, 500, 200]
+    assert [d.status for d in receiver.deliveries[:5]] == [500, 302, 503, 500, 200]
     failed_ids = {d.payload["id"] for d in receiver.deliveries[:5]}
     assert failed_ids == {expected[0]}, "the first event is retried until acknowledged"
     [shown] = await listed(client, admin)
