@@ -43,6 +43,7 @@ RETRY_CAP_SECONDS = 3600.0
 LEASE_MARGIN_SECONDS = 5.0
 BACKOFF_FIRST_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
+STOP_POLL_SECONDS = 0.1
 
 
 def retry_delay(
@@ -94,11 +95,16 @@ class Dispatcher:
         self._task.add_done_callback(_report_crash)
 
     async def stop(self) -> None:
-        """Stop following; deliveries in flight are cancelled and their leases released."""
-        tasks = [t for t in (self._task, *self._working.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        """Stop following; deliveries in flight are cancelled and their leases released.
+
+        The cancellation is repeated until every task ends: a driver call that is
+        cancelled may surface as a store error, which the retry loop absorbs.
+        """
+        tasks = {t for t in (self._task, *self._working.values()) if t is not None}
+        while pending := {t for t in tasks if not t.done()}:
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=STOP_POLL_SECONDS)
 
     async def run(self) -> None:
         delay = BACKOFF_FIRST_SECONDS
