@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     seal_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     seal_export_file: Path | None = None
 
+    webhook_retry_base_seconds: float = Field(default=1.0, gt=0, le=3600)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    webhook_give_up_seconds: float = Field(default=86400.0, gt=0)
+    webhook_allow_private: bool = True
+
     @field_validator(
         "login_rate",
         "login_failures_per_account",

@@ -12,6 +12,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.embedded import EmbeddedStore
+from tests.webhook_receiver import Receiver
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +43,12 @@ async def database(
 ) -> AsyncIterator[AsyncDatabase[dict]]:
     yield mongo_client[db_name]
     await mongo_client.drop_database(db_name)
+
+
+@pytest.fixture
+async def receiver(aiohttp_server) -> Receiver:  # type: ignore[no-untyped-def]
+    """A webhook receiver listening on loopback for this test."""
+    receiving = Receiver()
+    server = await aiohttp_server(receiving.application())
+    receiving.url = str(server.make_url("/hook"))
+    return receiving

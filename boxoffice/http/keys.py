@@ -19,6 +19,7 @@ from boxoffice.projections.metrics import ProjectionGauges
 from boxoffice.projections.runner import ProjectionRunner
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
+from boxoffice.webhooks.subscriptions import Subscriptions
 
 from .instruments import BookingOutcomes, RequestMetrics
 from .limiter import RateLimits
@@ -46,5 +47,6 @@ BOOKINGS = web.AppKey("bookings", BookingService)
 BOOKING_REQUESTS = web.AppKey("booking_requests", BookingRequests)
 STORE_HEALTH = web.AppKey("store_health", StoreHealth)
 STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)
+WEBHOOKS = web.AppKey("webhooks", Subscriptions)
 DRAINING = web.AppKey("draining", asyncio.Event)
 """Set on SIGTERM: the server is about to stop, so /ready sends traffic elsewhere."""

@@ -49,6 +49,13 @@ from .booking_models import (
     ShowOut,
     StatusQuery,
 )
+from .feed_models import (
+    FeedOut,
+    FeedQuery,
+    WebhookCreatedOut,
+    WebhookIn,
+    WebhookListOut,
+)
 from .json_body import MAX_DEPTH, MAX_MEMBERS
 from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from .problems import MAX_REPORTED_ERRORS
@@ -144,6 +151,7 @@ TAGS = (
     ("auth", "Accounts and bearer tokens"),
     ("shows", "Shows and ticket search"),
     ("booking", "Booking, status and cancellation"),
+    ("feed", "The public event feed and webhook subscriptions, for admins"),
     ("operations", "Health, readiness, metrics and this document"),
 )
 LOGIN_LIMITS = (
@@ -160,6 +168,16 @@ REFRESH_ROTATION = (
 PASSWORD_CHANGE = (
     "Ends every session of the user (their refresh tokens stop working) and answers a new one for "
     "the caller. A wrong current password is a 403 and counts as a failed login (429 past the limit)."
+)
+FEED = (
+    "The public part of each event after position `after`, in log order: an allow-list of fields "
+    "per event type, never a password hash or other secret. Positions rise strictly but may skip "
+    "numbers; pass next_after back as after."
+)
+WEBHOOK_CREATED = (
+    "Every event of the listed types recorded from now on is POSTed to url, one event per request, "
+    "in log order, at least once, signed with Boxoffice-Signature: t=<unix time>,v1=<hex "
+    'HMAC-SHA256 of "<t>.<raw body>"> under the secret, which is shown only in this answer.'
 )
 BODIES = (
     "A JSON object in UTF-8 (another charset is a 415). A repeated key, a number with a fraction "
@@ -229,6 +247,23 @@ OPERATIONS: tuple[Operation, ...] = (
         "POST", "/booking/tickets/cancel", "Cancel a booking", id="cancelBooking", tag="booking",
         body=CancelIn, response=CANCELLED, auth="user", errors=(202, 404, 409),
         problems=((409, {"$ref": REF.format(model="BookingNotCancellable")}),),
+    ),
+    Operation(
+        "GET", "/events", "The public event feed", id="listEvents", tag="feed", query=FeedQuery,
+        response=FeedOut, auth="admin", errors=(422,), description=FEED,
+    ),
+    Operation(
+        "POST", "/webhooks", "Subscribe a URL to events", id="createWebhook", tag="feed",
+        status=201, body=WebhookIn, response=WebhookCreatedOut, auth="admin",
+        description=WEBHOOK_CREATED,
+    ),
+    Operation(
+        "GET", "/webhooks", "Webhook subscriptions and their delivery state", id="listWebhooks",
+        tag="feed", response=WebhookListOut, auth="admin",
+    ),
+    Operation(
+        "DELETE", "/webhooks/{webhook_id}", "Delete a webhook subscription", id="deleteWebhook",
+        tag="feed", status=204, auth="admin", errors=(404,),
     ),
 )  # fmt: skip
 

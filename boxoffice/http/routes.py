@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import booking, metrics, openapi, ops, sessions, shows, users
+from . import booking, feed, metrics, openapi, ops, sessions, shows, users, webhooks
 
 
 def setup_routes(app: web.Application) -> None:
@@ -23,3 +23,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/booking/tickets/book", booking.book)
     app.router.add_get("/booking/tickets/status", booking.status)
     app.router.add_post("/booking/tickets/cancel", booking.cancel)
+    app.router.add_get("/events", feed.events)
+    app.router.add_post("/webhooks", webhooks.create_webhook)
+    app.router.add_get("/webhooks", webhooks.list_webhooks)
+    app.router.add_delete("/webhooks/{webhook_id}", webhooks.delete_webhook)

@@ -117,3 +117,19 @@ async def test_the_login_route_documents_what_throttles_it(client: TestClient) -
 async def test_a_problem_lists_at_most_twenty_field_errors(client: TestClient) -> None:
     document = await (await client.get("/openapi.json")).json()
     assert document["components"]["schemas"]["Problem"]["properties"]["errors"]["maxItems"] == 20
+
+
+async def test_the_feed_and_webhook_routes_of_the_contract_are_documented(
+    client: TestClient,
+) -> None:
+    paths = (await document(client))["paths"]
+    for method, path in [
+        ("get", "/events"),
+        ("post", "/webhooks"),
+        ("get", "/webhooks"),
+        ("delete", "/webhooks/{webhook_id}"),
+    ]:
+        operation = paths[path][method]
+        assert operation["tags"] == ["feed"] and "403" in operation["responses"], (method, path)
+    created = paths["/webhooks"]["post"]["responses"]["201"]["content"]["application/json"]
+    assert created["schema"]["$ref"].endswith("/WebhookCreatedOut")
