@@ -74,6 +74,7 @@ HEAD_PROBE_SECONDS = 0.05
 HEAD_HINT_DELAY = 0.5
 SEAL_AFTER_SECONDS = 2.0
 GAPS_REMEMBERED = 64
+HURRIED_REMEMBERED = 64
 MIN_WINDOW, MAX_WINDOW, COMMITS_PER_PROBE = 32, 4_000, 16
 
 
@@ -127,6 +128,8 @@ class MongoEventStore:
         self._gaps_seen: dict[int, float] = {}
         """Empty positions below reserved or written ones, and since when."""
         self._complete_up_to = 1
+        self._stored_event_end = 0
+        self._hurried_past: OrderedDict[int, None] = OrderedDict()
         self._hint_target = 0
         self._hint_writer: asyncio.Task[None] | None = None
         self._appended = asyncio.Event()
@@ -185,6 +188,8 @@ class MongoEventStore:
             self._remember_boundary(doc["_id"] + doc["n"])
             self._remember_commit(doc)
             self._remember_stream_end(doc)
+            if not is_tombstone(doc):
+                self._stored_event_end = max(self._stored_event_end, doc["_id"] + doc["n"] - 1)
         if docs:
             self._notify()
 
@@ -508,10 +513,15 @@ class MongoEventStore:
         """Local appends wake waiters at once; other processes' appends are seen on the next poll.
 
         An append that landed between the caller's last read and this call has
-        already fired its signal, so a complete head known here past ``after``
-        returns at once instead of sleeping through ``max_wait``.
+        already fired its signal, so an event stored here past ``after`` returns
+        at once instead of sleeping through ``max_wait``; once per ``after``, so
+        a reader held below a gap or facing only tombstones waits instead of
+        spinning.
         """
-        if self._complete_up_to - 1 > after:
+        if self._stored_event_end > after and after not in self._hurried_past:
+            self._hurried_past[after] = None
+            while len(self._hurried_past) > HURRIED_REMEMBERED:
+                self._hurried_past.popitem(last=False)
             return
         signal = self._appended
         with contextlib.suppress(TimeoutError):

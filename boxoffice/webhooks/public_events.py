@@ -18,6 +18,8 @@ _BOOKING = frozenset({"booking_id", "show_id", "category", "user_id", "quantity"
 PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
     "UserRegistered": frozenset({"user_id", "email", "name", "role"}),
     "RoleGranted": frozenset({"user_id", "role"}),
+    "RoleRevoked": frozenset({"user_id", "role"}),
+    "PasswordChanged": frozenset({"user_id"}),
     "ShowCreated": frozenset(
         {"show_id", "title", "venue", "starts_at", "categories", "per_user_limit", "created_by"}
     ),

@@ -106,7 +106,7 @@ async def test_a_url_that_is_not_plain_http_or_https_is_refused(
 
 
 async def test_unknown_event_types_are_refused(client: TestClient, admin: Actor) -> None:
-    body = {"url": "https://example.com/hook", "events": ["PasswordChanged"]}
+    body = {"url": "https://example.com/hook", "events": ["NoSuchEvent"]}
     response = await client.post("/webhooks", json=body, headers=admin.headers)
     assert response.status == 422
 

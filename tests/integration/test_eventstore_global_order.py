@@ -170,3 +170,20 @@ async def test_a_commit_refused_for_its_version_leaves_no_empty_position_behind(
 
     read = await read_from(reader, head)
     assert [e.type for e in read] == ["First", "Second", "After"]
+
+
+async def test_a_reader_facing_only_tombstones_waits_instead_of_spinning(
+    database: AsyncDatabase[dict],
+) -> None:
+    store = MongoEventStore(database)
+    await store.ensure_indexes()
+    await store.append("shared", one_event("First"), NO_STREAM)
+    with pytest.raises(WrongExpectedVersion):
+        await store.append("shared", one_event("Stale"), NO_STREAM)  # refused: sealed at the tail
+    last = (await read_from(store, 0))[-1].position
+
+    started = asyncio.get_running_loop().time()
+    for _ in range(3):
+        assert await read_from(store, last) == []
+        await store.wait_for_events(last, 0.1)
+    assert asyncio.get_running_loop().time() - started >= 0.2
