@@ -23,8 +23,8 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
-from boxoffice.cancellation import stop_if_cancelled
 from boxoffice.eventstore import StoreUnavailable
+from boxoffice.followers import stop_if_cancelled
 
 from .booking_queue import BookingQueues, InventoryNotOpen
 from .booking_requests import BookingRequests, request_of

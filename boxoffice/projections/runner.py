@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import heapq
 import itertools
 import logging
@@ -23,8 +24,8 @@ from datetime import UTC, datetime
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
-from boxoffice.cancellation import stop_if_cancelled
-from boxoffice.eventstore import EventStore, StoreUnavailable
+from boxoffice.eventstore import EventStore
+from boxoffice.followers import follow
 
 from .apply import apply_batch
 from .checkpoints import load_checkpoint, save_checkpoint
@@ -38,8 +39,6 @@ BATCH_SIZE = 1_000
 IDLE_SECONDS = 0.25
 POINTER_CHECK_SECONDS = 1.0
 CHECKPOINT_SECONDS = 1.0
-BACKOFF_FIRST_SECONDS = 0.1
-BACKOFF_MAX_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -158,18 +157,16 @@ class ProjectionRunner:
 
     async def _follow(self, model: ReadModel) -> None:
         follower = self._followers[model.name] = _Follower(model)
-        delay = BACKOFF_FIRST_SECONDS
-        while True:
-            try:
-                await self._step(follower)
-            except (StoreUnavailable, PyMongoError) as exc:
-                stop_if_cancelled()
-                logger.warning("projection %s: %s; retrying in %.1fs", model.name, exc, delay)
-                follower.pointer_checked_at = -math.inf
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, BACKOFF_MAX_SECONDS)
-            else:
-                delay = BACKOFF_FIRST_SECONDS
+
+        def check_pointer_again() -> None:
+            follower.pointer_checked_at = -math.inf
+
+        await follow(
+            functools.partial(self._step, follower),
+            f"projection {model.name}",
+            logger,
+            check_pointer_again,
+        )
 
     async def _step(self, follower: _Follower) -> None:
         generation = await self._live_generation(follower)

@@ -23,6 +23,7 @@ from pymongo.errors import PyMongoError
 
 from boxoffice.eventstore import EventStore, StoreUnavailable
 from boxoffice.eventstore.hashing import timestamp
+from boxoffice.followers import follow
 
 from .export import append_seal
 from .keys import key_id
@@ -34,8 +35,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1_000
 IDLE_SECONDS = 0.25
-BACKOFF_FIRST_SECONDS = 0.1
-BACKOFF_MAX_SECONDS = 5.0
 STOP_POLL_SECONDS = 0.1
 
 
@@ -85,16 +84,7 @@ class Sealer:
             await self.seal()
 
     async def run(self) -> None:
-        delay = BACKOFF_FIRST_SECONDS
-        while True:
-            try:
-                await self.step()
-            except (StoreUnavailable, PyMongoError) as exc:
-                logger.warning("sealer: %s; retrying in %.1fs", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, BACKOFF_MAX_SECONDS)
-            else:
-                delay = BACKOFF_FIRST_SECONDS
+        await follow(self.step, "sealer", logger)
 
     async def step(self) -> None:
         """Read one batch into the running hash; seal when due; wait a little when idle."""

@@ -28,7 +28,8 @@ from typing import Any
 import aiohttp
 from pymongo.errors import PyMongoError
 
-from boxoffice.eventstore import EventStore, RecordedEvent, StoreUnavailable
+from boxoffice.eventstore import EventStore, RecordedEvent
+from boxoffice.followers import follow
 
 from . import delivery
 from .destinations import check_url
@@ -41,8 +42,6 @@ BATCH_SIZE = 100
 IDLE_SECONDS = 0.25
 RETRY_CAP_SECONDS = 3600.0
 LEASE_MARGIN_SECONDS = 5.0
-BACKOFF_FIRST_SECONDS = 0.1
-BACKOFF_MAX_SECONDS = 5.0
 STOP_POLL_SECONDS = 0.1
 
 
@@ -107,16 +106,7 @@ class Dispatcher:
             await asyncio.wait(pending, timeout=STOP_POLL_SECONDS)
 
     async def run(self) -> None:
-        delay = BACKOFF_FIRST_SECONDS
-        while True:
-            try:
-                await self.step()
-            except (StoreUnavailable, PyMongoError) as exc:
-                logger.warning("webhooks: %s; retrying in %.1fs", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, BACKOFF_MAX_SECONDS)
-            else:
-                delay = BACKOFF_FIRST_SECONDS
+        await follow(self.step, "webhooks", logger)
 
     async def step(self) -> None:
         """Start a delivery task for every subscription that is due and behind the head.

@@ -1,0 +1,49 @@
+"""What every log follower shares: retrying its step while the store is away, and stopping.
+
+The projectors, the sealer and the webhook dispatcher each run one step after
+another; a store error waits with a doubling delay and tries again.  PyMongo
+can turn the cancellation of an operation in flight into one of its own errors
+("operation cancelled"), so a retry first checks whether the task is being
+cancelled: a follower must never swallow its own shutdown and loop forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from pymongo.errors import PyMongoError
+
+from boxoffice.eventstore import StoreUnavailable
+
+BACKOFF_FIRST_SECONDS = 0.1
+BACKOFF_MAX_SECONDS = 5.0
+
+
+def stop_if_cancelled() -> None:
+    """Raise CancelledError when the current task is being cancelled."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+async def follow(
+    step: Callable[[], Awaitable[None]],
+    name: str,
+    log: logging.Logger,
+    on_store_error: Callable[[], None] = lambda: None,
+) -> None:
+    """Run ``step`` forever; after a store error, ``on_store_error`` and a growing pause."""
+    delay = BACKOFF_FIRST_SECONDS
+    while True:
+        try:
+            await step()
+        except (StoreUnavailable, PyMongoError) as exc:
+            stop_if_cancelled()
+            log.warning("%s: %s; retrying in %.1fs", name, exc, delay)
+            on_store_error()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX_SECONDS)
+        else:
+            delay = BACKOFF_FIRST_SECONDS
