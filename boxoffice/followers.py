@@ -4,14 +4,16 @@ The projectors, the sealer and the webhook dispatcher each run one step after
 another; a store error waits with a doubling delay and tries again.  PyMongo
 can turn the cancellation of an operation in flight into one of its own errors
 ("operation cancelled"), so a retry first checks whether the task is being
-cancelled: a follower must never swallow its own shutdown and loop forever.
+cancelled, and whoever stops followers cancels until they have ended: a
+follower must never swallow its own shutdown and loop forever.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from pymongo.errors import PyMongoError
 
@@ -19,6 +21,19 @@ from boxoffice.eventstore import StoreUnavailable
 
 BACKOFF_FIRST_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
+STOP_POLL_SECONDS = 0.1
+
+
+async def cancel_until_done(tasks: Iterable[asyncio.Task[Any]]) -> None:
+    """Cancel the tasks, again and again, until every one has ended.
+
+    One cancel is not enough: the driver may turn it into a store error (and
+    even take back the cancellation), which a follower's retry absorbs.
+    """
+    while pending := {task for task in tasks if not task.done()}:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=STOP_POLL_SECONDS)
 
 
 def stop_if_cancelled() -> None:
@@ -37,6 +52,7 @@ async def follow(
     """Run ``step`` forever; after a store error, ``on_store_error`` and a growing pause."""
     delay = BACKOFF_FIRST_SECONDS
     while True:
+        stop_if_cancelled()  # the driver may have swallowed the cancellation in a step
         try:
             await step()
         except (StoreUnavailable, PyMongoError) as exc:

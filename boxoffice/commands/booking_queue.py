@@ -16,7 +16,6 @@ and then the request's record lets another process decide it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from boxoffice.eventstore import (
     WrongExpectedVersion,
 )
 from boxoffice.eventstore.model import new_id
+from boxoffice.followers import cancel_until_done
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -272,11 +272,7 @@ class BookingQueues:
         if not tasks:
             return
         _, late = await asyncio.wait(tasks, timeout=grace)
-        for task in late:
-            task.cancel()
-        for task in late:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_until_done(late)
         for worker, _ in workers:
             _fail_queued(worker, StoreUnavailable("shutting down"))
 

@@ -59,6 +59,7 @@ class RequestRecovery:
     async def run(self) -> None:
         """Sweep every ``interval_seconds`` until cancelled; store errors wait for the next sweep."""
         while True:
+            stop_if_cancelled()
             try:
                 await self.sweep()
             except (PyMongoError, StoreUnavailable):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 from collections.abc import AsyncIterator
 
@@ -19,6 +18,7 @@ from boxoffice.commands.sessions import RefreshTokens
 from boxoffice.commands.shows import ShowCatalog
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
+from boxoffice.followers import cancel_until_done
 from boxoffice.projections import queries
 from boxoffice.projections.app import projections_ctx
 from boxoffice.projections.bookings import BOOKINGS
@@ -97,9 +97,7 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
     )
     recovering = asyncio.create_task(recovery.run(), name="request-recovery")
     yield
-    recovering.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await recovering
+    await cancel_until_done([recovering])
     await queues.close()
 
 

@@ -25,7 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
 from boxoffice.eventstore import EventStore
-from boxoffice.followers import follow
+from boxoffice.followers import cancel_until_done, follow
 
 from .apply import apply_batch
 from .checkpoints import load_checkpoint, save_checkpoint
@@ -90,9 +90,7 @@ class ProjectionRunner:
 
     async def stop(self) -> None:
         """Stop following, then record how far each read model got (best effort)."""
-        for task in self._tasks.values():
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await cancel_until_done(self._tasks.values())
         for name, follower in self._followers.items():
             if follower.generation is not None:
                 with contextlib.suppress(PyMongoError):

@@ -23,7 +23,7 @@ from pymongo.errors import PyMongoError
 
 from boxoffice.eventstore import EventStore, StoreUnavailable
 from boxoffice.eventstore.hashing import timestamp
-from boxoffice.followers import follow
+from boxoffice.followers import cancel_until_done, follow
 
 from .export import append_seal
 from .keys import key_id
@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1_000
 IDLE_SECONDS = 0.25
-STOP_POLL_SECONDS = 0.1
 
 
 class Sealer:
@@ -76,10 +75,8 @@ class Sealer:
         The cancellation is repeated until the task ends: a driver call that is
         cancelled may surface as a store error, which the retry loop absorbs.
         """
-        task = self._task
-        while task is not None and not task.done():
-            task.cancel()
-            await asyncio.wait({task}, timeout=STOP_POLL_SECONDS)
+        if self._task is not None:
+            await cancel_until_done([self._task])
         with contextlib.suppress(StoreUnavailable, PyMongoError):
             await self.seal()
 

@@ -29,7 +29,7 @@ import aiohttp
 from pymongo.errors import PyMongoError
 
 from boxoffice.eventstore import EventStore, RecordedEvent
-from boxoffice.followers import follow
+from boxoffice.followers import cancel_until_done, follow
 
 from . import delivery
 from .destinations import check_url
@@ -42,7 +42,6 @@ BATCH_SIZE = 100
 IDLE_SECONDS = 0.25
 RETRY_CAP_SECONDS = 3600.0
 LEASE_MARGIN_SECONDS = 5.0
-STOP_POLL_SECONDS = 0.1
 
 
 def retry_delay(
@@ -99,11 +98,7 @@ class Dispatcher:
         The cancellation is repeated until every task ends: a driver call that is
         cancelled may surface as a store error, which the retry loop absorbs.
         """
-        tasks = {t for t in (self._task, *self._working.values()) if t is not None}
-        while pending := {t for t in tasks if not t.done()}:
-            for task in pending:
-                task.cancel()
-            await asyncio.wait(pending, timeout=STOP_POLL_SECONDS)
+        await cancel_until_done(t for t in (self._task, *self._working.values()) if t is not None)
 
     async def run(self) -> None:
         await follow(self.step, "webhooks", logger)
