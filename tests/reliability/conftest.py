@@ -119,17 +119,24 @@ def servers(tmp_path: Path) -> Iterator[list[Server]]:
                 os.kill(pid, signal.SIGKILL)
 
 
+def start_on_test_store(
+    tmp_path: Path, servers: list[Server], mongo_uri: str, db_name: str, **extra: str
+) -> Server:
+    """Start `boxoffice serve` on the session's store, in this test's database, with ``extra``
+    settings; the ``servers`` fixture kills it however the test ends."""
+    env = server_env(tmp_path / "data", MONGODB_URI=mongo_uri, BOXOFFICE_DB_NAME=db_name, **extra)
+    server = Server(tmp_path, env)
+    servers.append(server)
+    server.start()
+    return server
+
+
 @pytest.fixture
 def server_on_test_store(
     tmp_path: Path, servers: list[Server], mongo_uri: str, db_name: str
 ) -> Server:
     """A started `boxoffice serve` on the session's store, in this test's database."""
-    server = Server(
-        tmp_path, server_env(tmp_path / "data", MONGODB_URI=mongo_uri, BOXOFFICE_DB_NAME=db_name)
-    )
-    servers.append(server)
-    server.start()
-    return server
+    return start_on_test_store(tmp_path, servers, mongo_uri, db_name)
 
 
 def answers_health(base: str) -> bool:

@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.eventstore import MongoEventStore
 
-from .conftest import Attempt, LogView, Sale, Server, server_env
+from .conftest import Attempt, LogView, Sale, Server, start_on_test_store
 
 pytestmark = pytest.mark.slow
 CAPACITY, BUYERS, EACH = 50, 10, 2
@@ -31,16 +31,14 @@ async def test_bookings_answered_202_are_decided_after_their_server_is_killed(
     db_name: str,
     database: AsyncDatabase[dict],
 ) -> None:
-    env = server_env(
-        tmp_path / "data",
-        MONGODB_URI=mongo_uri,
-        BOXOFFICE_DB_NAME=db_name,
+    server = start_on_test_store(
+        tmp_path,
+        servers,
+        mongo_uri,
+        db_name,
         BOXOFFICE_BOOKING_WAIT_SECONDS="0.001",
         BOXOFFICE_REQUEST_RECOVERY_SECONDS="0.5",
     )
-    server = Server(tmp_path, env)
-    servers.append(server)
-    server.start()
     store = MongoEventStore(database)
     async with aiohttp.ClientSession() as session:
         sale = Sale(session, server.base)

@@ -15,7 +15,7 @@ from boxoffice.commands.users import grant_admin
 from boxoffice.eventstore import MongoEventStore
 from tests.webhook_receiver import Receiver
 
-from .conftest import Sale, Server, server_env
+from .conftest import Sale, Server, start_on_test_store
 
 pytestmark = pytest.mark.slow
 BOOKINGS = ["BookingRequested", "BookingConfirmed", "BookingRejected", "BookingCancelled"]
@@ -26,17 +26,14 @@ KILL_AFTER_DELIVERIES = 15
 def server(
     tmp_path: Path, servers: list[Server], mongo_uri: str, db_name: str, database: AsyncDatabase
 ) -> Server:
-    env = server_env(
-        tmp_path / "data",
-        MONGODB_URI=mongo_uri,
-        BOXOFFICE_DB_NAME=db_name,
+    return start_on_test_store(
+        tmp_path,
+        servers,
+        mongo_uri,
+        db_name,
         BOXOFFICE_WEBHOOK_RETRY_BASE_SECONDS="0.05",
         BOXOFFICE_WEBHOOK_TIMEOUT_SECONDS="1",
     )
-    started = Server(tmp_path, env)
-    servers.append(started)
-    started.start()
-    return started
 
 
 async def subscribe(sale: Sale, store: MongoEventStore, url: str) -> None:
