@@ -12,12 +12,12 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.cli import main
+from boxoffice.domain.decisions import decide_batch
 from boxoffice.domain.events import Event, from_stored
 from boxoffice.domain.inventory import (
     CancelBooking,
     Inventory,
     RequestBooking,
-    decide_batch,
     decide_cancel,
     fold,
 )

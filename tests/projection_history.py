@@ -10,13 +10,13 @@ import random
 import uuid
 from collections.abc import Sequence
 
+from boxoffice.domain.decisions import decide_batch
 from boxoffice.domain.events import Event, RoleGranted
 from boxoffice.domain.inventory import (
     CONFIRMED,
     CancelBooking,
     Inventory,
     RequestBooking,
-    decide_batch,
     decide_each,
     fold,
 )

@@ -29,14 +29,11 @@ from boxoffice.domain.inventory import (
     UNKNOWN_SHOW,
     CancelBooking,
 )
-from boxoffice.eventstore import StoreUnavailable
 
 from .booking_queue import BookingQueues, Decided, InventoryNotOpen, Ticket
 from .booking_requests import BookingRequest, BookingRequests, KeyInFlight
+from .decision_wait import WaitForProjection, visible_decision
 from .shows import ShowCatalog
-
-WaitForProjection = Callable[[int, float], Awaitable[bool]]
-"""Waits until the read models a booking changes have applied a log position (read-your-writes)."""
 
 FindBooking = Callable[[str], Awaitable[dict[str, Any] | None]]
 
@@ -137,16 +134,8 @@ class BookingService:
         return await self._decision(ticket, asyncio.get_running_loop().time() + self._wait_seconds)
 
     async def _decision(self, ticket: Ticket, deadline: float) -> Decided | None:
-        """The decision by ``deadline``, visible to queries (read-your-writes); None if it is
-        not known by then (the queue goes on trying: the caller answers 202)."""
-        loop = asyncio.get_running_loop()
-        try:
-            decided = await asyncio.wait_for(
-                asyncio.shield(ticket.reply), max(0.0, deadline - loop.time())
-            )
-        except (TimeoutError, StoreUnavailable):
-            return None
-        await self._wait_for_projection(decided.position, max(0.05, deadline - loop.time()))
+        decided = await visible_decision(ticket, deadline, self._wait_for_projection)
+        assert decided is None or isinstance(decided, Decided), "a booking command's decision"
         return decided
 
 

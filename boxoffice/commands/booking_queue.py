@@ -18,12 +18,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from boxoffice.domain.decisions import Command, decide_each
 from boxoffice.domain.events import Event, from_stored
-from boxoffice.domain.inventory import Command, Inventory, decide_each, fold
+from boxoffice.domain.inventory import CancelBooking, Inventory, Order, RequestBooking, fold
 from boxoffice.domain.streams import inventory_stream
 from boxoffice.eventstore import (
     EventStore,
@@ -59,12 +61,23 @@ class Decided:
     position: int
 
 
+@dataclass(frozen=True)
+class OrderDecided:
+    """An order as the command left it, and where in the log that became durable."""
+
+    order: Order
+    position: int
+
+
+Decision = Decided | OrderDecided
+
+
 @dataclass(eq=False)
 class Ticket:
     """One queued command and the future its caller may await."""
 
     command: Command
-    reply: asyncio.Future[Decided]
+    reply: asyncio.Future[Decision]
     gate: asyncio.Future[bool] | None = None
     """When set, the command is decided only if the gate opens (True); otherwise it is
     withdrawn and its reply cancelled.  It lets a caller queue a command while a
@@ -166,7 +179,8 @@ class InventoryWorker:
                 await self._catch_up()
                 if not self.state.opened:
                     raise InventoryNotOpen(self.stream)
-            outcome = decide_each(self.state, [p.command for p in batch])
+            now_ms = int(time.time() * 1000)
+            outcome = decide_each(self.state, [p.command for p in batch], now_ms)
             position = await self._store.head_position() if not outcome.events else 0
             if outcome.events:
                 try:
@@ -179,7 +193,7 @@ class InventoryWorker:
                 if refusal is not None:
                     pending.reply.set_exception(refusal)
                 else:
-                    pending.reply.set_result(self._decided(pending.command.booking_id, position))
+                    pending.reply.set_result(self._decided(pending.command, position))
             return
         raise StoreUnavailable(f"{self.stream}: too much contention, gave up deciding")
 
@@ -207,9 +221,13 @@ class InventoryWorker:
                 await asyncio.sleep(STORE_RETRY_DELAY * attempt)
         raise AssertionError("unreachable")
 
-    def _decided(self, booking_id: str, position: int) -> Decided:
-        booking = self.state.bookings[booking_id]
-        return Decided(booking_id, booking.status, booking.reason, booking.quantity, position)
+    def _decided(self, command: Command, position: int) -> Decision:
+        if isinstance(command, RequestBooking | CancelBooking):
+            booking = self.state.bookings[command.booking_id]
+            return Decided(
+                booking.booking_id, booking.status, booking.reason, booking.quantity, position
+            )
+        return OrderDecided(self.state.orders[command.order_id], position)
 
 
 class BookingQueues:

@@ -105,6 +105,96 @@ class BookingCancelled(Event):
     cancelled_by: str
 
 
+@dataclass(frozen=True)
+class OrderPlaced(Event):
+    """Seats held for a buyer until ``expires_at_ms``; ``items``: category, quantity, unit_price,
+    currency (money as decimal strings)."""
+
+    order_id: str
+    show_id: str
+    user_id: str
+    items: list[dict[str, Any]]
+    amount: str
+    currency: str
+    expires_at_ms: int
+
+
+@dataclass(frozen=True)
+class OrderRejected(Event):
+    """Nothing held; ``refused`` lists the items that could not be held."""
+
+    order_id: str
+    show_id: str
+    user_id: str
+    items: list[dict[str, Any]]
+    reason: str
+    refused: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class OrderPaid(Event):
+    """The held seats are sold; ``reheld`` when they were held again after the order expired."""
+
+    order_id: str
+    show_id: str
+    user_id: str
+    items: list[dict[str, Any]]
+    amount: str
+    currency: str
+    payment_id: str
+    provider_event_id: str | None
+    paid_by: str
+    reheld: bool
+
+
+@dataclass(frozen=True)
+class PaymentRefused(Event):
+    """A payment event recorded without paying the order: failed, wrong amount, or too late."""
+
+    order_id: str
+    show_id: str
+    provider_event_id: str | None
+    payment_id: str
+    amount: str
+    currency: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OrderExpired(Event):
+    order_id: str
+    show_id: str
+    user_id: str
+    items: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class OrderCancelled(Event):
+    """Seats given back; ``refund_due`` when the order had been paid."""
+
+    order_id: str
+    show_id: str
+    user_id: str
+    items: list[dict[str, Any]]
+    cancelled_by: str
+    refund_due: bool
+
+
+@dataclass(frozen=True)
+class OrderRefundDue(Event):
+    """Money arrived for an order whose seats are gone: it is owed back."""
+
+    order_id: str
+    show_id: str
+    user_id: str
+    items: list[dict[str, Any]]
+    payment_id: str
+    amount: str
+    currency: str
+    provider_event_id: str | None
+    reason: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -118,6 +208,13 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BookingConfirmed,
         BookingRejected,
         BookingCancelled,
+        OrderPlaced,
+        OrderRejected,
+        OrderPaid,
+        PaymentRefused,
+        OrderExpired,
+        OrderCancelled,
+        OrderRefundDue,
     )
 }
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .events import (
     BookingCancelled,
@@ -21,6 +22,13 @@ from .events import (
     BookingRequested,
     Event,
     InventoryOpened,
+    OrderCancelled,
+    OrderExpired,
+    OrderPaid,
+    OrderPlaced,
+    OrderRefundDue,
+    OrderRejected,
+    PaymentRefused,
 )
 
 SOLD_OUT = "sold_out"
@@ -33,6 +41,11 @@ PENDING = "pending"
 CONFIRMED = "confirmed"
 REJECTED = "rejected"
 CANCELLED = "cancelled"
+
+AWAITING_PAYMENT = "awaiting_payment"
+PAID = "paid"
+EXPIRED = "expired"
+REFUND_DUE = "refund_due"
 
 
 class UnknownBooking(KeyError):
@@ -62,9 +75,6 @@ class CancelBooking:
     as_admin: bool = False
 
 
-Command = RequestBooking | CancelBooking
-
-
 @dataclass(frozen=True)
 class Booking:
     booking_id: str
@@ -77,17 +87,61 @@ class Booking:
 
 @dataclass(frozen=True)
 class Seats:
-    """One category's seats."""
+    """One category's seats: ``available`` to anyone, ``held`` by unpaid orders, the rest sold."""
 
     capacity: int
     available: int
+    held: int = 0
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    category: str
+    quantity: int
+    unit_price: str
+    currency: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "quantity": self.quantity,
+            "unit_price": self.unit_price,
+            "currency": self.currency,
+        }
+
+
+def lines_of(items: Iterable[dict[str, Any]]) -> tuple[OrderLine, ...]:
+    return tuple(
+        OrderLine(i["category"], int(i["quantity"]), str(i["unit_price"]), i["currency"])
+        for i in items
+    )
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    user_id: str
+    lines: tuple[OrderLine, ...]
+    status: str
+    expires_at_ms: int
+    amount: str
+    currency: str
+    reason: str | None = None
+    refused: tuple[str, ...] = ()
+    """The categories that could not be held, when the order was rejected."""
+
+    @property
+    def quantity(self) -> int:
+        return sum(line.quantity for line in self.lines)
 
 
 @dataclass
 class Inventory:
     """State folded from one show's inventory stream. ``version`` is the last event applied.
 
-    ``held_by_user`` counts each buyer's confirmed seats across every category.
+    ``held_by_user`` counts each buyer's seats across every category: confirmed
+    bookings, and orders both held and paid.  ``payment_events`` are the provider
+    event ids already applied, so a redelivered webhook changes nothing.
     """
 
     show_id: str = ""
@@ -96,6 +150,8 @@ class Inventory:
     version: int = 0
     bookings: dict[str, Booking] = field(default_factory=dict)
     held_by_user: dict[str, int] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    payment_events: set[str] = field(default_factory=set)
 
     @property
     def opened(self) -> bool:
@@ -106,6 +162,8 @@ class Inventory:
         twin.categories = dict(self.categories)
         twin.bookings = dict(self.bookings)
         twin.held_by_user = dict(self.held_by_user)
+        twin.orders = dict(self.orders)
+        twin.payment_events = set(self.payment_events)
         return twin
 
 
@@ -129,13 +187,98 @@ def evolve(state: Inventory, event: Event) -> Inventory:
         case BookingCancelled():
             _take(state, event.category, event.user_id, -event.quantity)
             _set_status(state, event.booking_id, CANCELLED)
+        case _:
+            _evolve_order(state, event)
     return state
+
+
+def _evolve_order(state: Inventory, event: Event) -> None:
+    """Orders hold seats (``held``), sell them (paid) or give them back (expired, cancelled)."""
+    match event:
+        case OrderPlaced():
+            lines = lines_of(event.items)
+            _hold(state, lines, event.user_id, +1)
+            state.orders[event.order_id] = Order(
+                event.order_id,
+                event.user_id,
+                lines,
+                AWAITING_PAYMENT,
+                event.expires_at_ms,
+                event.amount,
+                event.currency,
+            )
+        case OrderRejected():
+            state.orders[event.order_id] = Order(
+                event.order_id,
+                event.user_id,
+                lines_of(event.items),
+                REJECTED,
+                0,
+                "0",
+                "",
+                event.reason,
+                tuple(item["category"] for item in event.refused),
+            )
+        case OrderPaid():
+            order = state.orders[event.order_id]
+            if order.status == AWAITING_PAYMENT:
+                _hold(state, order.lines, order.user_id, -1, held_to_sold=True)
+            else:
+                for line in order.lines:
+                    _take(state, line.category, order.user_id, line.quantity)
+            _set_order_status(state, event.order_id, PAID)
+            _note_payment(state, event.provider_event_id)
+        case PaymentRefused():
+            _note_payment(state, event.provider_event_id)
+        case OrderExpired():
+            order = state.orders[event.order_id]
+            _hold(state, order.lines, order.user_id, -1)
+            _set_order_status(state, event.order_id, EXPIRED)
+        case OrderCancelled():
+            order = state.orders[event.order_id]
+            if order.status == AWAITING_PAYMENT:
+                _hold(state, order.lines, order.user_id, -1)
+            else:
+                for line in order.lines:
+                    _take(state, line.category, order.user_id, -line.quantity)
+            _set_order_status(state, event.order_id, REFUND_DUE if event.refund_due else CANCELLED)
+        case OrderRefundDue():
+            _set_order_status(state, event.order_id, REFUND_DUE)
+            _note_payment(state, event.provider_event_id)
+
+
+def _hold(
+    state: Inventory,
+    lines: Iterable[OrderLine],
+    user_id: str,
+    sign: int,
+    *,
+    held_to_sold: bool = False,
+) -> None:
+    """Hold seats (sign +1) or release a hold (-1); ``held_to_sold`` keeps them taken, as sold."""
+    for line in lines:
+        seats = state.categories[line.category]
+        available = seats.available if held_to_sold else seats.available - sign * line.quantity
+        state.categories[line.category] = Seats(
+            seats.capacity, available, seats.held + sign * line.quantity
+        )
+        if not held_to_sold:
+            state.held_by_user[user_id] = state.held_by_user.get(user_id, 0) + sign * line.quantity
+
+
+def _set_order_status(state: Inventory, order_id: str, status: str) -> None:
+    state.orders[order_id] = replace(state.orders[order_id], status=status)
+
+
+def _note_payment(state: Inventory, provider_event_id: str | None) -> None:
+    if provider_event_id is not None:
+        state.payment_events.add(provider_event_id)
 
 
 def _take(state: Inventory, category: str, user_id: str, quantity: int) -> None:
     """``quantity`` seats of ``category`` go to ``user_id`` (negative: they come back)."""
     seats = state.categories[category]
-    state.categories[category] = Seats(seats.capacity, seats.available - quantity)
+    state.categories[category] = Seats(seats.capacity, seats.available - quantity, seats.held)
     state.held_by_user[user_id] = state.held_by_user.get(user_id, 0) + quantity
 
 
@@ -162,17 +305,29 @@ def open_inventory(
 
 
 def rejection_reason(state: Inventory, command: RequestBooking) -> str | None:
-    seats = state.categories.get(command.category)
-    if seats is None:
-        return UNKNOWN_CATEGORY
-    if seats.available == 0:
-        return SOLD_OUT
+    return shortfall(state, command.user_id, {command.category: command.quantity})[0]
+
+
+def shortfall(
+    state: Inventory, user_id: str, wanted: dict[str, int]
+) -> tuple[str | None, list[str]]:
+    """Why ``wanted`` (seats by category) cannot go to ``user_id``, and the categories at fault.
+
+    The per-user limit counts the buyer's seats of every category, held or sold.
+    """
+    unknown = [c for c in wanted if c not in state.categories]
+    if unknown:
+        return UNKNOWN_CATEGORY, unknown
+    sold_out = [c for c in wanted if state.categories[c].available == 0]
+    if sold_out:
+        return SOLD_OUT, sold_out
     limit = state.per_user_limit
-    if limit is not None and state.held_by_user.get(command.user_id, 0) + command.quantity > limit:
-        return PER_USER_LIMIT
-    if command.quantity > seats.available:
-        return INSUFFICIENT_AVAILABILITY
-    return None
+    if limit is not None and state.held_by_user.get(user_id, 0) + sum(wanted.values()) > limit:
+        return PER_USER_LIMIT, list(wanted)
+    short = [c for c, quantity in wanted.items() if quantity > state.categories[c].available]
+    if short:
+        return INSUFFICIENT_AVAILABILITY, short
+    return None, []
 
 
 def decide_booking(state: Inventory, command: RequestBooking) -> list[Event]:
@@ -206,41 +361,3 @@ def decide_cancel(state: Inventory, command: CancelBooking) -> list[Event]:
             command.cancelled_by,
         )
     ]
-
-
-def decide(state: Inventory, command: Command) -> list[Event]:
-    if isinstance(command, RequestBooking):
-        return decide_booking(state, command)
-    return decide_cancel(state, command)
-
-
-@dataclass
-class BatchOutcome:
-    """Events for one append, the state after them, and the refusal (if any) of each command."""
-
-    events: list[Event]
-    state: Inventory
-    refusals: list[Exception | None]
-
-
-def decide_each(state: Inventory, commands: Iterable[Command]) -> BatchOutcome:
-    """Decide commands in arrival order against a working copy; ``state`` is left untouched."""
-    outcome = BatchOutcome(events=[], state=state.copy(), refusals=[])
-    for command in commands:
-        try:
-            events = decide(outcome.state, command)
-        except (UnknownBooking, BookingNotCancellable, ValueError) as refusal:
-            outcome.refusals.append(refusal)
-            continue
-        fold(events, outcome.state)
-        outcome.events.extend(events)
-        outcome.refusals.append(None)
-    return outcome
-
-
-def decide_batch(
-    state: Inventory, commands: Iterable[RequestBooking]
-) -> tuple[list[Event], Inventory]:
-    """Decide booking requests in arrival order; ``state`` is left untouched."""
-    outcome = decide_each(state, commands)
-    return outcome.events, outcome.state

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from boxoffice.domain.decisions import decide_batch, decide_each
 from boxoffice.domain.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -23,10 +24,8 @@ from boxoffice.domain.inventory import (
     Inventory,
     RequestBooking,
     UnknownBooking,
-    decide_batch,
     decide_booking,
     decide_cancel,
-    decide_each,
     fold,
     open_inventory,
 )
@@ -148,7 +147,7 @@ def test_an_admin_may_cancel_anyones_booking() -> None:
 
 def test_a_mixed_batch_records_a_refusal_without_stopping_the_rest() -> None:
     state = opened(2)
-    outcome = decide_each(state, [CancelBooking("nope", "u1"), request(1)])
+    outcome = decide_each(state, [CancelBooking("nope", "u1"), request(1)], 0)
     assert isinstance(outcome.refusals[0], UnknownBooking) and outcome.refusals[1] is None
     assert outcome.state.categories["A"].available == 1
 
@@ -164,7 +163,7 @@ def test_the_per_user_limit_counts_seats_across_every_category_of_the_show() -> 
     state = two_categories(per_user_limit=4)
     in_a = RequestBooking("b1", "show", "A", "u1", 3)
     in_b = RequestBooking("b2", "show", "B", "u1", 2)
-    outcome = decide_each(state, [in_a, in_b])
+    outcome = decide_each(state, [in_a, in_b], 0)
     assert [type(e) for e in outcome.events][-1] is BookingRejected
     assert outcome.state.bookings["b2"].reason == PER_USER_LIMIT
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from boxoffice.domain.decisions import Command, decide_each
 from boxoffice.domain.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -21,11 +22,9 @@ from boxoffice.domain.events import (
 )
 from boxoffice.domain.inventory import (
     CancelBooking,
-    Command,
     Inventory,
     RequestBooking,
     UnknownBooking,
-    decide_each,
     fold,
     open_inventory,
 )
@@ -72,7 +71,7 @@ def histories(draw: st.DrawFn) -> History:
     arrivals = draw(st.lists(commands, max_size=40))
     cuts = sorted(draw(st.sets(st.integers(1, max(1, len(arrivals) - 1)), max_size=8)))
     for start, end in zip([0, *cuts], [*cuts, len(arrivals)], strict=True):
-        outcome = decide_each(state, arrivals[start:end])
+        outcome = decide_each(state, arrivals[start:end], 0)
         state = outcome.state
         produced.extend(outcome.events)
     return History(opened, produced, state)
@@ -156,7 +155,7 @@ def test_deciding_a_batch_leaves_the_given_state_untouched(
     history: History, batch: list[Command]
 ) -> None:
     before = history.state.copy()
-    decide_each(history.state, batch)
+    decide_each(history.state, batch, 0)
     assert history.state == before
 
 
@@ -168,7 +167,7 @@ def test_a_cancel_by_someone_else_who_is_not_an_admin_changes_nothing(
     booking = history.state.bookings.get(cancel.booking_id)
     owned = booking is not None and booking.user_id == cancel.cancelled_by
     stranger = CancelBooking("b9" if owned else cancel.booking_id, cancel.cancelled_by)
-    outcome = decide_each(history.state, [stranger])
+    outcome = decide_each(history.state, [stranger], 0)
     assert outcome.events == []
     assert isinstance(outcome.refusals[0], UnknownBooking)
     assert outcome.state == history.state
