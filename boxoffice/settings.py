@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     booking_wait_seconds: float = Field(default=2.0, gt=0, le=30)
     booking_batch_max: int = Field(default=256, ge=1, le=1000)
     request_recovery_seconds: float = Field(default=10.0, ge=0.2, le=3600)
+    hold_seconds: int = Field(default=1200, ge=5, le=7 * 86400)
+    hold_sweep_seconds: float = Field(default=1.0, gt=0, le=60)
+    payment_webhook_secret: SecretStr | None = None
+    payment_webhook_tolerance_seconds: int = Field(default=300, ge=1, le=3600)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     bcrypt_concurrency: int = Field(default=4, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -119,6 +123,10 @@ class Settings(BaseSettings):
             )
         if self.seal_key_file is None:
             raise ValueError("production needs BOXOFFICE_SEAL_KEY_FILE (an Ed25519 PEM key)")
+        if self.payment_webhook_secret is None:
+            raise ValueError(
+                "production needs BOXOFFICE_PAYMENT_WEBHOOK_SECRET (your payment provider's)"
+            )
         return self
 
     @model_validator(mode="after")
@@ -129,9 +137,17 @@ class Settings(BaseSettings):
 
     def resolved_jwt_secret(self) -> str:
         """The signing key: configured, or (dev/test) generated once into the data dir."""
-        if self.jwt_secret:
-            return self.jwt_secret.get_secret_value()
-        path = private_directory(self.data_dir) / "jwt-secret"
+        return self._resolved(self.jwt_secret, "jwt-secret")
+
+    def resolved_payment_webhook_secret(self) -> str:
+        """The secret the payment provider signs with: configured, or (dev/test) generated
+        once into the data dir as ``payment-webhook-secret``."""
+        return self._resolved(self.payment_webhook_secret, "payment-webhook-secret")
+
+    def _resolved(self, configured: SecretStr | None, file_name: str) -> str:
+        if configured:
+            return configured.get_secret_value()
+        path = private_directory(self.data_dir) / file_name
         if not path.exists():
             write_private(path, secrets.token_urlsafe(48))
         return path.read_text().strip()

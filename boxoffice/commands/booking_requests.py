@@ -1,4 +1,4 @@
-"""The booking inbox: every booking request is recorded in the store before it is decided.
+"""The request inbox: every booking and order request is recorded before it is decided.
 
 One document per request, and it is three things at once:
 
@@ -28,7 +28,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,7 +37,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
 from boxoffice.database import insert_new
-from boxoffice.domain.inventory import RequestBooking
+from boxoffice.domain.inventory import OrderLine, RequestBooking, lines_of
+from boxoffice.domain.orders import PlaceOrder
 from boxoffice.eventstore.driver_errors import unavailable
 from boxoffice.group_commit import GroupCommit
 from boxoffice.projections.instants import iso_utc
@@ -56,6 +57,10 @@ class KeyReusedWithAnotherBody(Exception):
     """The key was used before for a different request."""
 
 
+BOOKING = "booking"
+ORDER = "order"
+
+
 @dataclass(frozen=True)
 class BookingRequest:
     """One request to book, as recorded; ``key`` is its Idempotency-Key, if it came with one."""
@@ -67,20 +72,70 @@ class BookingRequest:
     quantity: int
     key: str | None = None
 
+    kind = BOOKING
+
+    @property
+    def request_id(self) -> str:
+        return self.booking_id
+
+    def renamed(self, booking_id: str) -> BookingRequest:
+        """The same request under the booking id an earlier record gave its key."""
+        return replace(self, booking_id=booking_id)
+
     def command(self) -> RequestBooking:
         return RequestBooking(
             self.booking_id, self.show_id, self.category, self.user_id, self.quantity
         )
 
+    def details(self) -> Document:
+        return {"show_id": self.show_id, "category": self.category, "quantity": self.quantity}
+
     def fingerprint(self) -> str:
-        return fingerprint(
-            {"show_id": self.show_id, "category": self.category, "quantity": self.quantity}
-        )
+        return fingerprint(self.details())
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """One order, as recorded: its items priced when it arrived."""
+
+    order_id: str
+    user_id: str
+    show_id: str
+    lines: tuple[OrderLine, ...]
+    hold_seconds: int
+    key: str | None = None
+
+    kind = ORDER
+
+    @property
+    def request_id(self) -> str:
+        return self.order_id
+
+    def renamed(self, order_id: str) -> OrderRequest:
+        return replace(self, order_id=order_id)
+
+    def command(self) -> PlaceOrder:
+        return PlaceOrder(self.order_id, self.show_id, self.user_id, self.lines, self.hold_seconds)
+
+    def details(self) -> Document:
+        return {
+            "show_id": self.show_id,
+            "items": [line.to_data() for line in self.lines],
+            "hold_seconds": self.hold_seconds,
+        }
+
+    def fingerprint(self) -> str:
+        """What the buyer asked for; prices and hold time may change between two retries."""
+        items = sorted((line.category, line.quantity) for line in self.lines)
+        return fingerprint({"show_id": self.show_id, "items": items})
+
+
+Request = BookingRequest | OrderRequest
 
 
 @dataclass(frozen=True)
 class Recorded:
-    booking_id: str
+    request_id: str
     first: bool
     """True when this request made the record; False for a retry or a twin."""
     lease_running: bool
@@ -99,9 +154,17 @@ def _now_ms() -> int:
     return int(datetime.now(UTC).timestamp() * 1000)
 
 
-def request_of(doc: Document) -> BookingRequest:
+def request_of(doc: Document) -> Request:
+    if doc.get("kind", BOOKING) == ORDER:
+        return OrderRequest(
+            doc["request_id"],
+            doc["user_id"],
+            doc["show_id"],
+            lines_of(doc["items"]),
+            int(doc["hold_seconds"]),
+        )
     return BookingRequest(
-        doc["booking_id"], doc["user_id"], doc["show_id"], doc["category"], doc["quantity"]
+        doc["request_id"], doc["user_id"], doc["show_id"], doc["category"], doc["quantity"]
     )
 
 
@@ -117,10 +180,10 @@ class BookingRequests:
         await self._records.create_index(
             [("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry"
         )
-        await self._records.create_index([("booking_id", ASCENDING)], name="by_booking")
+        await self._records.create_index([("request_id", ASCENDING)], name="by_request")
         await self._records.create_index([("received_ms", ASCENDING)], name="by_arrival")
 
-    async def record(self, request: BookingRequest) -> Recorded:
+    async def record(self, request: Request) -> Recorded:
         """Record the request, or describe the record an earlier request with its key made.
 
         A fresh record gives the key the request's booking id, so a key reused
@@ -129,7 +192,7 @@ class BookingRequests:
         the store says what became of it, so a request is never answered 202
         before its record is durable.
         """
-        record_id = _record_id(request.user_id, request.key or request.booking_id)
+        record_id = _record_id(request.user_id, request.key or request.request_id)
         sent = False
         while True:
             try:
@@ -145,39 +208,40 @@ class BookingRequests:
                 return recorded
             sent = True
 
-    async def _try_record(self, record_id: str, request: BookingRequest) -> Recorded | None:
+    async def _try_record(self, record_id: str, request: Request) -> Recorded | None:
         """One attempt; None when the record changed under it (try again)."""
         fresh = self._fresh(record_id, request, _now_ms())
         if await self._inserts.submit(fresh):
-            return Recorded(request.booking_id, first=True, lease_running=True)
+            return Recorded(request.request_id, first=True, lease_running=True)
         existing = await self._records.find_one({"_id": record_id})
         if existing is None:
             return None
-        if existing["booking_id"] == request.booking_id:
-            return Recorded(request.booking_id, first=True, lease_running=True)  # ours, landed
+        if existing["request_id"] == request.request_id:
+            return Recorded(request.request_id, first=True, lease_running=True)  # ours, landed
         if existing["expires"] <= fresh["received_ms"]:
             replaced = await self._records.replace_one(
                 {"_id": record_id, "expires": existing["expires"]}, fresh
             )
             if replaced.modified_count == 1:
-                return Recorded(request.booking_id, first=True, lease_running=True)
+                return Recorded(request.request_id, first=True, lease_running=True)
             return None
+        if existing.get("kind", BOOKING) != request.kind:
+            raise KeyReusedWithAnotherBody()
         if existing["fingerprint"] != request.fingerprint():
             raise KeyReusedWithAnotherBody()
         return Recorded(
-            existing["booking_id"],
+            existing["request_id"],
             first=False,
             lease_running=existing["lease_until"] > fresh["received_ms"],
         )
 
-    def _fresh(self, record_id: str, request: BookingRequest, now: int) -> Document:
+    def _fresh(self, record_id: str, request: Request, now: int) -> Document:
         return {
             "_id": record_id,
-            "booking_id": request.booking_id,
+            "kind": request.kind,
+            "request_id": request.request_id,
             "user_id": request.user_id,
-            "show_id": request.show_id,
-            "category": request.category,
-            "quantity": request.quantity,
+            **request.details(),
             "fingerprint": request.fingerprint(),
             "received_ms": now,
             "lease_until": now + self._lease_ms,
@@ -185,9 +249,9 @@ class BookingRequests:
             "expires_at": datetime.now(UTC) + timedelta(milliseconds=KEEP_FOR_MS),
         }
 
-    async def find(self, booking_id: str) -> tuple[BookingRequest, str] | None:
-        """The recorded request for a booking id, decided or not, and when it arrived."""
-        doc = await self._records.find_one({"booking_id": booking_id})
+    async def find(self, request_id: str) -> tuple[Request, str] | None:
+        """The recorded request for a booking or order id, decided or not, and when it arrived."""
+        doc = await self._records.find_one({"request_id": request_id})
         if doc is None:
             return None
         return request_of(doc), iso_utc(int(doc["received_ms"]) * 1000)
@@ -196,14 +260,7 @@ class BookingRequests:
         """Records received in [since_ms, until_ms), oldest first, at most ``limit``."""
         found = self._records.find(
             {"received_ms": {"$gte": since_ms, "$lt": until_ms}},
-            {
-                "booking_id": 1,
-                "user_id": 1,
-                "show_id": 1,
-                "category": 1,
-                "quantity": 1,
-                "received_ms": 1,
-            },
+            {"fingerprint": 0, "lease_until": 0, "expires": 0, "expires_at": 0},
         )
         docs = [doc async for doc in found]
         docs.sort(key=lambda doc: int(doc["received_ms"]))

@@ -32,7 +32,7 @@ from .booking_requests import BookingRequests, request_of
 log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
-KnownBookings = Callable[[list[str]], Awaitable[set[str]]]
+KnownRequests = Callable[[list[str]], Awaitable[set[str]]]
 CHECKPOINT_ID = "booking-requests"
 BATCH = 500
 
@@ -42,7 +42,7 @@ class RequestRecovery:
         self,
         requests: BookingRequests,
         queues: BookingQueues,
-        known: KnownBookings,
+        known: KnownRequests,
         checkpoints: AsyncCollection[Document],
         *,
         stale_seconds: float,
@@ -92,9 +92,9 @@ class RequestRecovery:
 
     def _resubmit(self, record: Document) -> None:
         request = request_of(record)
-        log.info("recovering booking request %s", request.booking_id)
+        log.info("recovering booking request %s", request.request_id)
         ticket = self._queues.submit(request.show_id, request.command())
-        ticket.reply.add_done_callback(lambda done: self._settled(request.booking_id, done))
+        ticket.reply.add_done_callback(lambda done: self._settled(request.request_id, done))
 
     def _settled(self, booking_id: str, done: asyncio.Future[Any]) -> None:
         """Nobody awaits a recovered request: its outcome is in the log, or it can never be."""

@@ -12,17 +12,21 @@ from aiohttp.typedefs import Middleware
 from boxoffice.commands.booking import BookingService
 from boxoffice.commands.booking_queue import BookingQueues
 from boxoffice.commands.booking_requests import BookingRequests
+from boxoffice.commands.hold_sweeper import HoldSweeper
+from boxoffice.commands.orders import OrderService
 from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.commands.request_recovery import RequestRecovery
 from boxoffice.commands.sessions import RefreshTokens
 from boxoffice.commands.shows import ShowCatalog
+from boxoffice.commands.submission import Submission
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.followers import cancel_until_done
-from boxoffice.projections import queries
+from boxoffice.projections import order_queries, queries
 from boxoffice.projections.app import projections_ctx
 from boxoffice.projections.bookings import BOOKINGS
 from boxoffice.projections.offers import OFFERS
+from boxoffice.projections.orders import ORDERS
 from boxoffice.seals.app import sealer_ctx
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
@@ -79,25 +83,43 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
     await requests.ensure_indexes()
     queues = BookingQueues(store, settings.booking_batch_max)
     app[keys.BOOKING_REQUESTS] = requests
-    app[keys.BOOKINGS] = BookingService(
+    submission = Submission(
         queues,
-        ShowCatalog(store),
         requests,
-        functools.partial(queries.get_booking, database),
-        functools.partial(app[keys.PROJECTIONS].wait_for, projections=(BOOKINGS.name, OFFERS.name)),
+        functools.partial(
+            app[keys.PROJECTIONS].wait_for, projections=(BOOKINGS.name, OFFERS.name, ORDERS.name)
+        ),
         settings.booking_wait_seconds,
     )
+    catalog = ShowCatalog(store)
+    app[keys.BOOKINGS] = BookingService(
+        submission, catalog, functools.partial(queries.get_booking, database)
+    )
+    orders = OrderService(
+        submission,
+        catalog,
+        functools.partial(order_queries.get_order, database),
+        settings.hold_seconds,
+    )
+    app[keys.ORDERS] = orders
+    app[keys.PAYMENT_WEBHOOK_SECRET] = settings.resolved_payment_webhook_secret()
     recovery = RequestRecovery(
         requests,
         queues,
-        functools.partial(queries.known_bookings, database),
+        functools.partial(order_queries.known_requests, database),
         database["followers"],
         stale_seconds=settings.request_recovery_seconds,
         interval_seconds=min(2.0, settings.request_recovery_seconds / 2),
     )
-    recovering = asyncio.create_task(recovery.run(), name="request-recovery")
+    sweeper = HoldSweeper(
+        orders, functools.partial(order_queries.due_orders, database), settings.hold_sweep_seconds
+    )
+    followers = [
+        asyncio.create_task(recovery.run(), name="request-recovery"),
+        asyncio.create_task(sweeper.run(), name="hold-sweeper"),
+    ]
     yield
-    await cancel_until_done([recovering])
+    await cancel_until_done(followers)
     await queues.close()
 
 

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiohttp import web
 
 from boxoffice.commands.booking import BookTickets, Reply, status_url
-from boxoffice.commands.booking_requests import (
-    BookingRequest,
-    KeyInFlight,
-    KeyReusedWithAnotherBody,
-)
+from boxoffice.commands.booking_requests import BookingRequest, Request
 from boxoffice.domain.inventory import PENDING
 from boxoffice.projections import queries
 
 from . import keys
 from .auth import Principal, authenticated
 from .booking_models import BookIn, CancelIn, StatusQuery
+from .idempotency import idempotency_key
 from .problems import Problem, invalid, store_unavailable
 from .ratelimit import enforce
 from .validation import parse_body, parse_query
 
-MAX_IDEMPOTENCY_KEY = 200
-# Visible ASCII, as Stripe-style keys (UUIDs, order numbers) are; the OpenAPI document says the same.
-IDEMPOTENCY_KEY_PATTERN = f"^[!-~]{{1,{MAX_IDEMPOTENCY_KEY}}}$"
 REJECTION_TYPE = "https://boxoffice.example/problems/booking-rejected"
 
 
@@ -40,23 +33,9 @@ async def book(request: web.Request) -> web.Response:
     enforce(request, "booking", principal.user_id)
     ensure_store_available(request)
     command = BookTickets(
-        principal.user_id, body.show_id, body.category, body.quantity, _idempotency_key(request)
+        principal.user_id, body.show_id, body.category, body.quantity, idempotency_key(request)
     )
-    try:
-        reply = await request.app[keys.BOOKINGS].book(command)
-    except KeyInFlight:
-        raise Problem(
-            409,
-            "Request in progress",
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-            headers={"Retry-After": "1"},
-        ) from None
-    except KeyReusedWithAnotherBody:
-        raise Problem(
-            422,
-            "Idempotency-Key reused",
-            "This Idempotency-Key was already used with a different request body.",
-        ) from None
+    reply = await request.app[keys.BOOKINGS].book(command)
     request.app[keys.BOOKING_OUTCOMES].count(reply)
     return render(reply)
 
@@ -65,19 +44,6 @@ def ensure_store_available(request: web.Request) -> None:
     """Fail fast while the driver sees the store down, rather than queue behind it."""
     if not request.app[keys.STORE_HEALTH].available:
         raise store_unavailable()
-
-
-def _idempotency_key(request: web.Request) -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
-        raise Problem(
-            422,
-            "Invalid Idempotency-Key",
-            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters.",
-        )
-    return key
 
 
 def render(reply: Reply) -> web.Response:
@@ -150,8 +116,11 @@ async def _visible_booking(
     return booking
 
 
-def _pending(recorded: tuple[BookingRequest, str]) -> dict[str, Any]:
+def _pending(recorded: tuple[Request, str]) -> dict[str, Any] | None:
+    """A recorded booking request as a pending booking; None for an order's record."""
     request, received_at = recorded
+    if not isinstance(request, BookingRequest):
+        return None
     return {
         "booking_id": request.booking_id,
         "user_id": request.user_id,

@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.commands.booking import BookingService
 from boxoffice.commands.booking_requests import BookingRequests
+from boxoffice.commands.orders import OrderService
 from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.commands.sessions import RefreshTokens
 from boxoffice.eventstore import MongoEventStore
@@ -44,6 +45,8 @@ PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
 REQUEST_METRICS = web.AppKey("request_metrics", RequestMetrics)
 BOOKING_OUTCOMES = web.AppKey("booking_outcomes", BookingOutcomes)
 BOOKINGS = web.AppKey("bookings", BookingService)
+ORDERS = web.AppKey("orders", OrderService)
+PAYMENT_WEBHOOK_SECRET = web.AppKey("payment_webhook_secret", str)
 BOOKING_REQUESTS = web.AppKey("booking_requests", BookingRequests)
 STORE_HEALTH = web.AppKey("store_health", StoreHealth)
 STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)

@@ -36,7 +36,7 @@ from boxoffice.domain.inventory import (
 from boxoffice.settings import Settings
 
 from . import keys
-from .booking import IDEMPOTENCY_KEY_PATTERN, REJECTION_TYPE
+from .booking import REJECTION_TYPE
 from .booking_models import (
     BookIn,
     BookingListOut,
@@ -56,6 +56,7 @@ from .feed_models import (
     WebhookIn,
     WebhookListOut,
 )
+from .idempotency import IDEMPOTENCY_KEY_PATTERN
 from .json_body import MAX_DEPTH, MAX_MEMBERS
 from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from .problems import MAX_REPORTED_ERRORS

@@ -16,7 +16,9 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from pymongo.errors import ConnectionFailure
 
+from boxoffice.commands.booking_requests import KeyInFlight, KeyReusedWithAnotherBody
 from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
+from boxoffice.domain.orders import OrderNotChangeable, UnknownOrder
 from boxoffice.eventstore import StoreUnavailable
 from boxoffice.projections.cursors import InvalidCursor
 
@@ -119,6 +121,29 @@ def _from_domain(exc: Exception) -> Problem | None:
             )
         case UnknownBooking():
             return Problem(404, "Booking not found", "No booking with this id is visible to you.")
+        case KeyInFlight():
+            return Problem(
+                409,
+                "Request in progress",
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+                headers={"Retry-After": "1"},
+            )
+        case KeyReusedWithAnotherBody():
+            return Problem(
+                422,
+                "Idempotency-Key reused",
+                "This Idempotency-Key was already used with a different request body.",
+            )
+        case UnknownOrder():
+            return Problem(404, "Order not found", "No order with this id is visible to you.")
+        case OrderNotChangeable():
+            return Problem(
+                409,
+                "Order not changeable",
+                f"The order is {exc.status}: {exc}.",
+                order_id=exc.order_id,
+                order_status=exc.status,
+            )
         case InvalidCursor():
             return invalid([{"field": "cursor", "message": "is not a cursor this service issued"}])
         case StoreUnavailable() | ConnectionFailure():

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import booking, feed, metrics, openapi, ops, sessions, shows, users, webhooks
+from . import (
+    booking,
+    feed,
+    metrics,
+    openapi,
+    ops,
+    orders,
+    payments,
+    sessions,
+    shows,
+    users,
+    webhooks,
+)
 
 
 def setup_routes(app: web.Application) -> None:
@@ -23,6 +35,12 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/booking/tickets/book", booking.book)
     app.router.add_get("/booking/tickets/status", booking.status)
     app.router.add_post("/booking/tickets/cancel", booking.cancel)
+    app.router.add_post("/orders", orders.place_order)
+    app.router.add_get("/orders", orders.list_orders)
+    app.router.add_get("/orders/{order_id}", orders.get_order)
+    app.router.add_post("/orders/{order_id}/cancel", orders.cancel_order)
+    app.router.add_post("/orders/{order_id}/mark-paid", orders.mark_paid)
+    app.router.add_post("/payments/webhook", payments.payment_webhook)
     app.router.add_get("/events", feed.events)
     app.router.add_post("/webhooks", webhooks.create_webhook)
     app.router.add_get("/webhooks", webhooks.list_webhooks)

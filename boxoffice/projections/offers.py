@@ -15,6 +15,10 @@ from boxoffice.domain.events import (
     BookingConfirmed,
     Event,
     InventoryOpened,
+    OrderCancelled,
+    OrderExpired,
+    OrderPaid,
+    OrderPlaced,
     ShowCreated,
 )
 from boxoffice.eventstore import RecordedEvent
@@ -61,6 +65,12 @@ def project_offer(recorded: RecordedEvent, event: Event) -> list[Write]:
                     increments={"available": seats},
                 )
             ]
+        case OrderPlaced():
+            return _seats_change(event.show_id, event.items, -1, version)
+        case OrderPaid() if event.reheld:
+            return _seats_change(event.show_id, event.items, -1, version)
+        case OrderExpired() | OrderCancelled():
+            return _seats_change(event.show_id, event.items, +1, version)
         case ShowCreated():
             starts_at = parse_instant(event.starts_at)
             show = {
@@ -88,6 +98,20 @@ def project_offer(recorded: RecordedEvent, event: Event) -> list[Write]:
     return []
 
 
+def _seats_change(show_id: str, items: list[Document], sign: int, version: int) -> list[Write]:
+    """An order's seats leave availability (held, or held again) or come back (sign +1)."""
+    return [
+        guarded(
+            offer_id(show_id, item["category"]),
+            INVENTORY_VERSION,
+            version,
+            {},
+            increments={"available": sign * int(item["quantity"])},
+        )
+        for item in items
+    ]
+
+
 def offer_out(doc: Document) -> Document:
     """An offer as the API shows it in search results."""
     return {
@@ -107,7 +131,17 @@ def offer_out(doc: Document) -> Document:
 OFFERS = ReadModel(
     name="offers",
     event_types=frozenset(
-        t.__name__ for t in (InventoryOpened, BookingConfirmed, BookingCancelled, ShowCreated)
+        t.__name__
+        for t in (
+            InventoryOpened,
+            BookingConfirmed,
+            BookingCancelled,
+            OrderPlaced,
+            OrderPaid,
+            OrderExpired,
+            OrderCancelled,
+            ShowCreated,
+        )
     ),
     indexes=(
         IndexModel(
