@@ -12,7 +12,7 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.cli import main
-from boxoffice.domain.decisions import decide_batch
+from boxoffice.domain.decisions import Command, decide_batch, decide_each
 from boxoffice.domain.events import Event, from_stored
 from boxoffice.domain.inventory import (
     CancelBooking,
@@ -95,6 +95,13 @@ class InventoryWriter:
         await append(self.store, self.stream, events, self.state.version)
         self.state = state
         return [c.booking_id for c in commands]
+
+    async def decide(self, *commands: Command, now_ms: int = 0) -> list[Event]:
+        """Any inventory commands (orders, payments, expiries), decided and appended together."""
+        outcome = decide_each(self.state, commands, now_ms)
+        await append(self.store, self.stream, outcome.events, self.state.version)
+        self.state = outcome.state
+        return outcome.events
 
     async def cancel(self, booking_id: str) -> None:
         owner = self.state.bookings[booking_id].user_id

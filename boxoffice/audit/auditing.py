@@ -85,7 +85,7 @@ async def audit_log(
             found(causal_order.observe(item.position, item.type, item.data))
             replica.observe(item)
             progress(item.position)
-    found(auditor.finish())
+    found(auditor.finish(int(time.time() * 1000)))
     notes, mismatches = await compare_read_models(database, replica)
     found(mismatches)
     seal_notes, seal_violations = await audit_seals(store, SealRecords(database), public_key, saved)

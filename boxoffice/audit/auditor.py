@@ -7,6 +7,7 @@ from boxoffice.domain.events import (
     BookingConfirmed,
     BookingRejected,
     BookingRequested,
+    Event,
     InventoryOpened,
     from_stored,
 )
@@ -14,7 +15,14 @@ from boxoffice.eventstore import RecordedEvent
 
 from .bookings import InventoryAudit
 from .chain import ChainVerifier, describe
-from .violations import MALFORMED_EVENT, POSITION_GAP, VERSION_GAP, Violation
+from .orders import ORDER_EVENTS
+from .violations import (
+    DUPLICATE_PAYMENT_EVENT,
+    MALFORMED_EVENT,
+    POSITION_GAP,
+    VERSION_GAP,
+    Violation,
+)
 
 INVENTORY_TYPES = frozenset(
     cls.__name__
@@ -24,6 +32,7 @@ INVENTORY_TYPES = frozenset(
         BookingConfirmed,
         BookingRejected,
         BookingCancelled,
+        *ORDER_EVENTS,
     )
 )
 
@@ -42,6 +51,7 @@ class LogAuditor:
         self._versions: dict[str, int] = {}
         self._chain = ChainVerifier(complete=True)
         self._inventories: dict[str, InventoryAudit] = {}
+        self._payment_events: dict[str, int] = {}
 
     @property
     def streams(self) -> int:
@@ -62,8 +72,9 @@ class LogAuditor:
         """A tombstone accounts for ``position``: the log may go on after it."""
         self._next_position = max(self._next_position, position + 1)
 
-    def finish(self) -> list[Violation]:
-        return [v for inventory in self._inventories.values() for v in inventory.undecided()]
+    def finish(self, now_ms: int | None = None) -> list[Violation]:
+        """``now_ms``, when given, also reports orders still held long after their hold ended."""
+        return [v for inventory in self._inventories.values() for v in inventory.finish(now_ms)]
 
     def _sequence_violations(self, event: RecordedEvent) -> list[Violation]:
         found = []
@@ -95,7 +106,24 @@ class LogAuditor:
             domain_event = from_stored(event.type, event.data)
         except TypeError as exc:
             return [Violation(MALFORMED_EVENT, (event.position,), f"{describe(event)}: {exc}")]
-        return self._inventory(event.stream).apply(event.position, domain_event)
+        found = self._inventory(event.stream).apply(event.position, domain_event)
+        return found + self._payment_replays(event.position, domain_event)
+
+    def _payment_replays(self, position: int, event: Event) -> list[Violation]:
+        """A provider's payment event is applied once in the whole log."""
+        provider_event_id = getattr(event, "provider_event_id", None)
+        if provider_event_id is None:
+            return []
+        first = self._payment_events.setdefault(provider_event_id, position)
+        if first == position:
+            return []
+        return [
+            Violation(
+                DUPLICATE_PAYMENT_EVENT,
+                (first, position),
+                f"payment event {provider_event_id} applied twice",
+            )
+        ]
 
     def _inventory(self, stream: str) -> InventoryAudit:
         inventory = self._inventories.get(stream)

@@ -1,4 +1,4 @@
-"""The booking lifecycle of one inventory stream, checked as its events are folded.
+"""The booking and order lifecycles of one inventory stream, checked as its events are folded.
 
 The fold is the domain's own ``evolve``, so the audit counts seats exactly as
 the booking worker does.  An event that the lifecycle forbids (a decision
@@ -18,9 +18,11 @@ from boxoffice.domain.events import (
     BookingRejected,
     BookingRequested,
     Event,
+    OrderPlaced,
 )
 from boxoffice.domain.inventory import CANCELLED, CONFIRMED, PENDING, Inventory, evolve
 
+from .orders import order_violation, overdue_holds, seat_accounting
 from .violations import (
     AVAILABILITY_OUT_OF_RANGE,
     CANCEL_WITHOUT_CONFIRMATION,
@@ -41,16 +43,39 @@ class InventoryAudit:
     stream: str
     state: Inventory = field(default_factory=Inventory)
     booking_positions: dict[str, int] = field(default_factory=dict)
+    order_positions: dict[str, int] = field(default_factory=dict)
+    last_position: int = 0
 
     def apply(self, position: int, event: Event) -> list[Violation]:
-        refusal = self._lifecycle_violation(position, event)
+        refusal = self._lifecycle_violation(position, event) or self._order_violation(
+            position, event
+        )
         if refusal is not None:
             return [refusal]
         evolve(self.state, event)
-        booking_id = getattr(event, "booking_id", None)
-        if booking_id is not None:
-            self.booking_positions[booking_id] = position
+        self.last_position = position
+        for ids, positions in (
+            ("booking_id", self.booking_positions),
+            ("order_id", self.order_positions),
+        ):
+            found_id = getattr(event, ids, None)
+            if found_id is not None:
+                positions[found_id] = position
         return self._seat_violations(position, event)
+
+    def finish(self, now_ms: int | None) -> list[Violation]:
+        """What only the end of the log shows: undecided requests, seats that do not add up,
+        and (given the time) holds long overdue."""
+        found = self.undecided()
+        found += seat_accounting(self.stream, self.state, self.last_position)
+        if now_ms is not None:
+            found += overdue_holds(self.stream, self.state, self.order_positions, now_ms)
+        return found
+
+    def _order_violation(self, position: int, event: Event) -> Violation | None:
+        earlier = self.order_positions.get(getattr(event, "order_id", ""))
+        involved = (position,) if earlier is None else (earlier, position)
+        return order_violation(self.stream, self.state, event, involved)
 
     def undecided(self) -> list[Violation]:
         """Requests never answered; the worker appends each request with its decision."""
@@ -90,21 +115,27 @@ class InventoryAudit:
         return Violation(kind, involved, f"{self.stream}: {type(event).__name__} {booking_id}")
 
     def _seat_violations(self, position: int, event: Event) -> list[Violation]:
+        """Held plus sold seats never exceed capacity; a buyer never holds more than the limit."""
         found = []
         state = self.state
-        seats = state.categories.get(getattr(event, "category", ""))
-        if seats is not None and not 0 <= seats.available <= seats.capacity:
-            category = getattr(event, "category", "")
-            found.append(
-                Violation(
-                    AVAILABILITY_OUT_OF_RANGE,
-                    (position,),
-                    f"{self.stream} {category}: {seats.available} seats available of "
-                    f"{seats.capacity}",
+        items = getattr(event, "items", None) or [{"category": getattr(event, "category", "")}]
+        for category in (item["category"] for item in items):
+            seats = state.categories.get(category)
+            if seats is not None and not (
+                seats.available >= 0
+                and seats.held >= 0
+                and seats.available + seats.held <= seats.capacity
+            ):
+                found.append(
+                    Violation(
+                        AVAILABILITY_OUT_OF_RANGE,
+                        (position,),
+                        f"{self.stream} {category}: {seats.available} seats available and "
+                        f"{seats.held} held of {seats.capacity}",
+                    )
                 )
-            )
         limit = state.per_user_limit
-        if isinstance(event, BookingConfirmed) and limit is not None:
+        if isinstance(event, BookingConfirmed | OrderPlaced) and limit is not None:
             held = state.held_by_user.get(event.user_id, 0)
             if held > limit:
                 found.append(

@@ -9,7 +9,16 @@ never sent to the terminal.
 from __future__ import annotations
 
 from boxoffice.control_characters import escape_controls
-from boxoffice.domain.inventory import CANCELLED, CONFIRMED, PENDING, REJECTED
+from boxoffice.domain.inventory import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    EXPIRED,
+    PAID,
+    PENDING,
+    REFUND_DUE,
+    REJECTED,
+)
 from boxoffice.eventstore import RecordedEvent
 from boxoffice.eventstore.hashing import timestamp
 
@@ -18,8 +27,24 @@ STATUS_AFTER = {
     "BookingConfirmed": CONFIRMED,
     "BookingRejected": REJECTED,
     "BookingCancelled": CANCELLED,
+    "OrderPlaced": AWAITING_PAYMENT,
+    "OrderRejected": REJECTED,
+    "OrderPaid": PAID,
+    "OrderExpired": EXPIRED,
+    "OrderRefundDue": REFUND_DUE,
 }
-KEY_FIELDS = ("booking_id", "user_id", "quantity", "reason", "capacity", "title", "email", "role")
+KEY_FIELDS = (
+    "booking_id",
+    "order_id",
+    "user_id",
+    "quantity",
+    "amount",
+    "reason",
+    "capacity",
+    "title",
+    "email",
+    "role",
+)
 WIDTHS = (10, 24, 48, 18)
 
 

@@ -167,7 +167,7 @@ async def test_a_well_hashed_forged_confirmation_is_caught_by_the_capacity_check
     violations = [line for line in out.splitlines() if " at position " in line]
     assert violations == [
         f"availability_out_of_range at position {position + 1}: "
-        f"{writer.stream} A: -1 seats available of 10"
+        f"{writer.stream} A: -1 seats available and 0 held of 10"
     ]
 
 

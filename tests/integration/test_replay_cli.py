@@ -15,6 +15,8 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.audit.commands import iso_time
+from boxoffice.domain.inventory import OrderLine
+from boxoffice.domain.orders import ExpireOrder, PlaceOrder
 from boxoffice.eventstore import MongoEventStore
 from boxoffice.eventstore.hashing import timestamp
 from tests.audit_history import (
@@ -204,3 +206,12 @@ def test_iso_times_keep_their_zone_and_default_to_utc() -> None:
     moment = parse("2030-01-01T10:00:00+02:00")
     assert moment is not None and moment.utcoffset() == timedelta(hours=2)
     assert timestamp(moment) == "2030-01-01T08:00:00.000Z"
+
+
+async def test_filters_by_order(writer: InventoryWriter, mongo_uri: str, db_name: str) -> None:
+    line = OrderLine("A", 1, "10.00", "EUR")
+    await writer.decide(PlaceOrder("o-1", writer.show_id, "u1", (line,), 60), now_ms=1)
+    await writer.decide(PlaceOrder("o-2", writer.show_id, "u2", (line,), 60), now_ms=1)
+    await writer.decide(ExpireOrder("o-1"), now_ms=10**13)
+    records = await replay(mongo_uri, db_name, "--order", "o-1")
+    assert [r["type"] for r in records] == ["OrderPlaced", "OrderExpired"]

@@ -18,6 +18,7 @@ from boxoffice.audit.violations import (
     PER_USER_LIMIT_EXCEEDED,
     POSITION_GAP,
     REQUEST_WITHOUT_DECISION,
+    SEAT_ACCOUNTING,
     VERSION_GAP,
     Violation,
 )
@@ -84,7 +85,8 @@ async def test_an_event_changed_in_place_no_longer_matches_its_hash() -> None:
     target = next(e for e in events if e.type == "BookingConfirmed")
     events[events.index(target)] = dataclasses.replace(target, data={**target.data, "quantity": 1})
     found = audit(events)
-    assert [(v.kind, v.positions) for v in found] == [(HASH_MISMATCH, (target.position,))]
+    assert (found[0].kind, found[0].positions) == (HASH_MISMATCH, (target.position,))
+    assert {v.kind for v in found[1:]} <= {SEAT_ACCOUNTING}  # the edit also miscounts seats
 
 
 async def test_a_removed_event_leaves_gaps_and_a_broken_chain() -> None:
