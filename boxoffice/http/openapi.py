@@ -58,6 +58,14 @@ from .feed_models import (
 )
 from .idempotency import IDEMPOTENCY_KEY_PATTERN
 from .json_body import MAX_DEPTH, MAX_MEMBERS
+from .order_models import (
+    OrderOut,
+    OrderPageOut,
+    OrdersQuery,
+    PaymentEventIn,
+    PaymentReceivedOut,
+    PlaceOrderIn,
+)
 from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from .problems import MAX_REPORTED_ERRORS
 from .request_log import HEADER as REQUEST_ID
@@ -152,6 +160,7 @@ TAGS = (
     ("auth", "Accounts and bearer tokens"),
     ("shows", "Shows and ticket search"),
     ("booking", "Booking, status and cancellation"),
+    ("orders", "Orders: seats held while the buyer pays, the payment provider's webhook"),
     ("feed", "The public event feed and webhook subscriptions, for admins"),
     ("operations", "Health, readiness, metrics and this document"),
 )
@@ -180,6 +189,38 @@ WEBHOOK_CREATED = (
     "in log order, at least once, signed with Boxoffice-Signature: t=<unix time>,v1=<hex "
     'HMAC-SHA256 of "<t>.<raw body>"> under the secret, which is shown only in this answer.'
 )
+ORDER_PLACED = (
+    "Holds every item or none, in one decision of the show's inventory, until expires_at (the "
+    "show's hold time). Held seats are unavailable to others and count against the show's "
+    "per-user limit. 201 awaiting_payment; 409 with the reason and the refused items; 202 when "
+    "the decision is not known yet (read it at Location). Items are priced from the catalog; "
+    "items in two currencies are a 422."
+)
+PAYMENT_WEBHOOK = (
+    "For the payment provider. Signed with Boxoffice-Signature: t=<unix time>,v1=<hex "
+    'HMAC-SHA256 of "<t>.<raw body>"> under BOXOFFICE_PAYMENT_WEBHOOK_SECRET; a missing, wrong or '
+    "stale (over 300 s) signature is a 400. Each event id is applied once. payment.succeeded with "
+    "the order's amount and currency pays it (after expiry: if its seats can be held again, else "
+    "refund_due); a mismatch or payment.failed is recorded and leaves it unpaid. 200 once the "
+    "outcome is in the log; 409 with Retry-After asks for another delivery (outcome not known "
+    "yet); other event types are acknowledged and ignored."
+)
+ORDER_STATUS = {
+    "type": "string",
+    "enum": ["pending", "awaiting_payment", "paid", "expired", "cancelled", "refund_due"],
+}
+ORDER_CHANGED = _object({"order_id": _STR, "status": ORDER_STATUS}, {"status_url": _STR})
+ORDER_REJECTED = _problem_with(
+    {
+        "type": {"const": "https://boxoffice.example/problems/order-rejected"},
+        "status": {"const": 409},
+        "reason": {"type": "string", "enum": REJECTION_REASONS},
+        "refused": {"type": "array", "items": _object({"category": _STR, "quantity": _INT})},
+    },
+    {"order_id": _STR, "show_id": _STR},
+)
+ORDER_NOT_CHANGEABLE = _problem_with({"order_id": _STR, "order_status": ORDER_STATUS})
+ORDER_CONFLICT = {"anyOf": [{"$ref": REF.format(model="OrderRejected")}, PROBLEM_REF]}
 BODIES = (
     "A JSON object in UTF-8 (another charset is a 415). A repeated key, a number with a fraction "
     "or an exponent where an integer is due, or a control character in a text field is a 422; "
@@ -248,6 +289,38 @@ OPERATIONS: tuple[Operation, ...] = (
         "POST", "/booking/tickets/cancel", "Cancel a booking", id="cancelBooking", tag="booking",
         body=CancelIn, response=CANCELLED, auth="user", errors=(202, 404, 409),
         problems=((409, {"$ref": REF.format(model="BookingNotCancellable")}),),
+    ),
+    Operation(
+        "POST", "/orders", "Place an order: hold seats while the buyer pays", id="placeOrder",
+        tag="orders", status=201, body=PlaceOrderIn, response=OrderOut,
+        headers=(("Idempotency-Key", IDEMPOTENCY_KEY),), auth="user", errors=(202, 409, 429),
+        problems=((409, ORDER_CONFLICT),), location=True, description=ORDER_PLACED,
+    ),
+    Operation(
+        "GET", "/orders", "My orders (an admin's: everyone's, filtered), newest first",
+        id="listOrders", tag="orders", query=OrdersQuery, response=OrderPageOut, auth="user",
+        errors=(403, 422),
+    ),
+    Operation(
+        "GET", "/orders/{order_id}", "An order (owner or admin)", id="getOrder", tag="orders",
+        response=OrderOut, auth="user", errors=(404,),
+    ),
+    Operation(
+        "POST", "/orders/{order_id}/cancel",
+        "Cancel an order: held seats return; a paid order becomes refund_due",
+        id="cancelOrder", tag="orders", response=ORDER_CHANGED, auth="user",
+        errors=(202, 404, 409), problems=((409, {"$ref": REF.format(model="OrderNotChangeable")}),),
+    ),
+    Operation(
+        "POST", "/orders/{order_id}/mark-paid", "Record a payment at the box office (admin)",
+        id="markOrderPaid", tag="orders", response=ORDER_CHANGED, auth="admin",
+        errors=(202, 404, 409), problems=((409, {"$ref": REF.format(model="OrderNotChangeable")}),),
+    ),
+    Operation(
+        "POST", "/payments/webhook", "The payment provider's signed event", id="paymentWebhook",
+        tag="orders", body=PaymentEventIn, response=PaymentReceivedOut,
+        headers=(("Boxoffice-Signature", {"type": "string"}),), errors=(404, 409),
+        description=PAYMENT_WEBHOOK,
     ),
     Operation(
         "GET", "/events", "The public event feed", id="listEvents", tag="feed", query=FeedQuery,
@@ -418,11 +491,12 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
 
 def _with_settings(definitions: dict[str, Any], max_quantity: int) -> dict[str, Any]:
     """Limits that come from the configuration rather than from a model."""
-    book = definitions["BookIn"]
+    book, item = definitions["BookIn"], definitions["OrderItemIn"]
     quantity = {**book["properties"]["quantity"], "maximum": max_quantity}
     return {
         **definitions,
         "BookIn": {**book, "properties": {**book["properties"], "quantity": quantity}},
+        "OrderItemIn": {**item, "properties": {**item["properties"], "quantity": quantity}},
     }
 
 
@@ -447,6 +521,8 @@ def openapi_document(max_quantity: int = DEFAULT_MAX_QUANTITY) -> dict[str, Any]
                 "Problem": PROBLEM,
                 "BookingRejected": BOOKING_REJECTED,
                 "BookingNotCancellable": BOOKING_NOT_CANCELLABLE,
+                "OrderRejected": ORDER_REJECTED,
+                "OrderNotChangeable": ORDER_NOT_CHANGEABLE,
             },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from .booking_models import CategoryCode, Identifier, Strict
 
@@ -17,17 +17,23 @@ class OrderItemIn(Strict):
     quantity: Annotated[int, Field(ge=1)]
 
 
-def _distinct_categories(items: list[OrderItemIn]) -> list[OrderItemIn]:
-    if len({item.category for item in items}) != len(items):
-        raise ValueError("each category may appear once; add up its quantity instead")
-    return items
-
-
 class PlaceOrderIn(Strict):
     show_id: Identifier
     items: Annotated[
-        list[OrderItemIn], Field(min_length=1, max_length=50), AfterValidator(_distinct_categories)
+        list[OrderItemIn],
+        Field(
+            min_length=1,
+            max_length=50,
+            description="A category named twice is one item of the quantities added up.",
+        ),
     ]
+
+    def quantities(self) -> tuple[tuple[str, int], ...]:
+        """(category, quantity) in the order first named, repeated categories added up."""
+        wanted: dict[str, int] = {}
+        for item in self.items:
+            wanted[item.category] = wanted.get(item.category, 0) + item.quantity
+        return tuple(wanted.items())
 
 
 class OrdersQuery(Strict):

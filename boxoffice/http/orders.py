@@ -33,14 +33,14 @@ async def place_order(request: web.Request) -> web.Response:
     principal = await authenticated(request)
     body = await parse_body(request, PlaceOrderIn)
     most = request.app[keys.SETTINGS].max_quantity
-    if sum(item.quantity for item in body.items) > most:
-        raise invalid([{"field": "items", "message": f"at most {most} seats in one order"}])
+    if any(item.quantity > most for item in body.items):
+        raise invalid([{"field": "items", "message": f"at most {most} seats of a category"}])
     enforce(request, "booking", principal.user_id)
     ensure_store_available(request)
     command = PlaceOrderRequest(
         principal.user_id,
         body.show_id,
-        tuple((item.category, item.quantity) for item in body.items),
+        body.quantities(),
         idempotency_key(request),
     )
     try:
