@@ -15,6 +15,8 @@ from boxoffice.domain.events import (
     BookingRequested,
     RoleGranted,
 )
+from boxoffice.domain.inventory import OrderLine
+from boxoffice.domain.orders import ApplyPayment, PlaceOrder
 from boxoffice.domain.shows import Category, CreateShow, create_show
 from boxoffice.domain.streams import user_stream
 from boxoffice.domain.users import register
@@ -349,3 +351,35 @@ async def test_a_show_created_before_its_creator_was_granted_admin_is_a_causal_o
     code, out = await audit(mongo_uri, db_name)
     assert code == 1
     assert f"show eager-show is created by user {user_id}, who is not an admin yet" in out
+
+
+async def paid_order(writer: InventoryWriter) -> str:
+    line = OrderLine("A", 1, "10.00", "EUR")
+    await writer.decide(PlaceOrder("o-paid", writer.show_id, "u7", (line,), 600), now_ms=1)
+    payment = ApplyPayment("o-paid", True, "10.00", "EUR", "pay_1", "evt_1", "provider")
+    await writer.decide(payment, now_ms=2)
+    return "o-paid"
+
+
+async def test_a_paid_order_passes_and_an_edited_payment_event_is_a_hash_mismatch(
+    database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
+) -> None:
+    await paid_order(writer)
+    assert (await audit(mongo_uri, db_name))[0] == 0
+    commit = await database.events.find_one({"events.type": "OrderPaid"})
+    commit["events"][0]["data"]["amount"] = "0.01"
+    await database.events.update_one({"_id": commit["_id"]}, {"$set": commit})
+    code, out = await audit(mongo_uri, db_name)
+    assert code == 1
+    assert f"hash_mismatch at position {commit['_id']}:" in out
+
+
+async def test_an_order_edited_in_its_read_model_is_a_mismatch(
+    database: AsyncDatabase[dict], writer: InventoryWriter, mongo_uri: str, db_name: str
+) -> None:
+    order_id = await paid_order(writer)
+    await project(database, writer.store)
+    await database.orders_g1.update_one({"_id": order_id}, {"$set": {"status": "refund_due"}})
+    code, out = await audit(mongo_uri, db_name)
+    assert code == 1
+    assert f"order {order_id}: status is 'refund_due' in the read model, 'paid'" in out
