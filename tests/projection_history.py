@@ -10,16 +10,18 @@ import random
 import uuid
 from collections.abc import Sequence
 
-from boxoffice.domain.decisions import decide_batch
+from boxoffice.domain.decisions import Command, decide_batch, decide_each
 from boxoffice.domain.events import Event, RoleGranted
 from boxoffice.domain.inventory import (
+    AWAITING_PAYMENT,
     CONFIRMED,
     CancelBooking,
     Inventory,
+    OrderLine,
     RequestBooking,
-    decide_each,
     fold,
 )
+from boxoffice.domain.orders import ApplyPayment, CancelOrder, ExpireOrder, PlaceOrder
 from boxoffice.domain.shows import Category, CreateShow, create_show
 from boxoffice.domain.streams import user_stream
 from boxoffice.domain.users import ADMIN, register
@@ -99,16 +101,54 @@ class History:
         chosen = self.rng.sample(confirmed, min(count, len(confirmed)))
         if not chosen:
             return
-        outcome = decide_each(state, [CancelBooking(b.booking_id, b.user_id) for b in chosen])
+        outcome = decide_each(state, [CancelBooking(b.booking_id, b.user_id) for b in chosen], 0)
         self.inventories[stream] = outcome.state
         await self.append(stream, outcome.events, state.version)
 
+    async def order_some(self, stream: str, count: int) -> None:
+        """Orders placed, then each paid, expired, cancelled or left awaiting payment."""
+        state = self.inventories[stream]
+        placed: list[Command] = []
+        for _ in range(count):
+            categories = self.rng.sample(sorted(state.categories), self.rng.randint(1, 2))
+            lines = tuple(OrderLine(c, self.rng.randint(1, 3), "10.50", "EUR") for c in categories)
+            user = self.rng.choice(self.users)
+            placed.append(PlaceOrder(uuid.uuid4().hex, state.show_id, user, lines, 60))
+        await self.decide(stream, placed, now_ms=0)
+        state = self.inventories[stream]
+        held = [o for o in state.orders.values() if o.status == AWAITING_PAYMENT]
+        fates: list[Command] = []
+        for order in held:
+            fate = self.rng.choice(("pay", "expire", "cancel", "wait"))
+            if fate == "pay":
+                fates.append(
+                    ApplyPayment(
+                        order.order_id, True, order.amount, "EUR", "pay", uuid.uuid4().hex, "psp"
+                    )
+                )
+            elif fate == "expire":
+                fates.append(ExpireOrder(order.order_id))
+            elif fate == "cancel":
+                fates.append(CancelOrder(order.order_id, order.user_id))
+        await self.decide(stream, fates, now_ms=10**12)
+
+    async def decide(self, stream: str, commands: Sequence[Command], now_ms: int) -> None:
+        state = self.inventories[stream]
+        outcome = decide_each(state, commands, now_ms)
+        if outcome.events:
+            self.inventories[stream] = outcome.state
+            await self.append(stream, outcome.events, state.version)
+
     async def random_activity(self, at_least: int) -> None:
-        """Bookings (many rejected once seats run out) and cancellations until ``at_least`` events."""
+        """Bookings (many rejected once seats run out), cancellations and orders until
+        ``at_least`` events."""
         while self.events < at_least:
             stream = self.rng.choice(sorted(self.inventories))
-            if self.rng.random() < 0.2:
+            draw = self.rng.random()
+            if draw < 0.2:
                 await self.cancel_some(stream, self.rng.randint(1, 4))
+            elif draw < 0.3:
+                await self.order_some(stream, self.rng.randint(1, 6))
             else:
                 await self.book(stream, self.rng.randint(1, 30))
 

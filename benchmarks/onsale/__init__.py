@@ -1,7 +1,8 @@
 """A hot on-sale, measured: boxoffice vs a state-based baseline vs the no-store ceiling.
 
     .venv/bin/python -m benchmarks.onsale [--concurrency 64] [--seats 3000] [--rounds 3]
-        [--shows 1] [--store-rtt-ms 0] [--matrix] [--only MODE] [--without-keys] [--no-scale-out]
+        [--shows 1] [--store-rtt-ms 0] [--matrix] [--orders] [--only MODE] [--without-keys]
+        [--no-scale-out]
 
     .venv/bin/python -m benchmarks.onsale --matrix     # the four cells below, then scale-out
     .venv/bin/python -m benchmarks.onsale --seats 300 --rounds 1 --concurrency 16   # a quick look
@@ -17,8 +18,10 @@ ceiling (the same HTTP stack, no store).  The `--seats` are split over
 `--shows` shows; each of the `--concurrency` buyers books one seat of a random
 show not yet seen sold out (a 409 marks it so), each request with its own
 Idempotency-Key, until every show is sold out; the ceiling answers `--seats`
-requests.  Every round must sell exactly `--seats` (ours also checks that
-each show reads 0 available).  After the cell, `boxoffice audit` runs on the
+requests.  With `--orders`, a fourth mode places orders of one seat (POST
+/orders: held until paid, so the same inventory decision plus an order read
+model) in the same rounds.  Every round must sell (or hold) exactly `--seats`
+(ours and orders also check that each show reads 0 available).  After the cell, `boxoffice audit` runs on the
 store directly.
 
 `--matrix` runs the cells {1, 100 shows} x {0, 2 ms}.  Unless

@@ -41,6 +41,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="send no Idempotency-Key (the baseline implements none): compares the pipelines alone",
     )
+    parser.add_argument(
+        "--orders",
+        action="store_true",
+        help="also place orders of one seat (held, not paid) instead of booking: the paid path",
+    )
     parser.add_argument("--only", choices=MODES, help="one mode, e.g. to profile")
     args = parser.parse_args()
     if min(args.concurrency, args.rounds, args.shows) < 1 or args.store_rtt_ms < 0:
@@ -56,7 +61,7 @@ def grid(args: argparse.Namespace) -> list[tuple[int, float]]:
 
 
 def cells(args: argparse.Namespace) -> list[Cell]:
-    modes = (args.only,) if args.only else MODES
+    modes = (args.only,) if args.only else tuple(m for m in MODES if args.orders or m != "orders")
     planned = [Cell(shows, rtt_ms, modes, args.rounds) for shows, rtt_ms in grid(args)]
     if not args.no_scale_out:
         shows, rtt_ms = grid(args)[-1]

@@ -79,7 +79,7 @@ def describe(r: Round) -> str:
         f"{r.mode:9} {sold(r)} in {r.usage.seconds:6.2f} s = {r.per_second:7.0f}/s   "
         f"p50 {r.percentile(0.5):6.1f} ms   p99 {p99(r):6.1f} ms   round trips/booking "
         f"{r.usage.store_commands / max(1, r.confirmed):4.2f}   CPU ms/booking: {cpu(r)}"
-        + (lag if r.mode == "ours" else "")
+        + (lag if r.mode in ("ours", "orders") else "")
     )
 
 
@@ -95,11 +95,14 @@ def summary(rounds: list[Round]) -> None:
     for other in ("baseline", "ceiling"):
         if "ours" in medians and other in medians:
             print(f"  ours/{other:8} = {medians['ours'] / medians[other]:.2f}")
+    if "ours" in medians and "orders" in medians:
+        print(f"  orders/ours    = {medians['orders'] / medians['ours']:.2f}")
 
 
 COLUMNS = (
     ("cell", 28), ("ours/s", 7), ("base/s", 7), ("ours/base", 9), ("p99 ours", 9), ("p99 base", 9),
-    ("CPU ours", 11), ("CPU base", 11), ("oversell", 8), ("exact", 5), ("no answer", 9), ("audit", 6),
+    ("CPU ours", 11), ("CPU base", 11), ("orders/s", 8), ("orders/ours", 11), ("oversell", 8),
+    ("exact", 5), ("no answer", 9), ("audit", 6),
 )  # fmt: skip
 
 
@@ -115,6 +118,7 @@ def cpu_split(result: CellResult, mode: str) -> str:
 
 def row(result: CellResult) -> list[str]:
     ours, base = result.median("ours", per_second), result.median("baseline", per_second)
+    orders = result.median("orders", per_second)
     return [
         result.name,
         figure(ours, ".0f"),
@@ -124,6 +128,8 @@ def row(result: CellResult) -> list[str]:
         figure(result.median("baseline", p99), ".0f", " ms"),
         cpu_split(result, "ours"),
         cpu_split(result, "baseline"),
+        figure(orders, ".0f"),
+        figure(orders / ours if orders and ours else None, ".2f"),
         str(result.oversold),
         ("yes" if result.exact else "NO") if result.rounds else "-",
         str(result.unanswered),

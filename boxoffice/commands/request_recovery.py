@@ -71,8 +71,8 @@ class RequestRecovery:
         since = await self._checkpoint()
         until = int(datetime.now(UTC).timestamp() * 1000) - self._stale_ms
         records = await self._requests.received_between(since, until, BATCH)
-        known = await self._known([r["booking_id"] for r in records]) if records else set()
-        undecided = [r for r in records if r["booking_id"] not in known | self._unbookable]
+        known = await self._known([r["request_id"] for r in records]) if records else set()
+        undecided = [r for r in records if r["request_id"] not in known | self._unbookable]
         for record in undecided:
             self._resubmit(record)
         if undecided:
@@ -96,9 +96,9 @@ class RequestRecovery:
         ticket = self._queues.submit(request.show_id, request.command())
         ticket.reply.add_done_callback(lambda done: self._settled(request.request_id, done))
 
-    def _settled(self, booking_id: str, done: asyncio.Future[Any]) -> None:
+    def _settled(self, request_id: str, done: asyncio.Future[Any]) -> None:
         """Nobody awaits a recovered request: its outcome is in the log, or it can never be."""
         if done.cancelled():
             return
         if isinstance(done.exception(), InventoryNotOpen):
-            self._unbookable.add(booking_id)
+            self._unbookable.add(request_id)

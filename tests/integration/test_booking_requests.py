@@ -29,7 +29,7 @@ def request(user: str = "u1", key: str | None = "k1", quantity: int = 1) -> Book
 async def test_the_first_record_owns_the_request(requests: BookingRequests) -> None:
     first = request()
     recorded = await requests.record(first)
-    assert recorded.first and recorded.booking_id == first.booking_id
+    assert recorded.first and recorded.request_id == first.booking_id
 
 
 async def test_a_retry_gets_the_same_booking_id_while_the_lease_runs(
@@ -37,7 +37,7 @@ async def test_a_retry_gets_the_same_booking_id_while_the_lease_runs(
 ) -> None:
     first = await requests.record(request())
     again = await requests.record(request())
-    assert (again.first, again.lease_running, again.booking_id) == (False, True, first.booking_id)
+    assert (again.first, again.lease_running, again.request_id) == (False, True, first.request_id)
 
 
 async def test_the_same_key_with_another_body_is_refused(requests: BookingRequests) -> None:
@@ -49,12 +49,12 @@ async def test_the_same_key_with_another_body_is_refused(requests: BookingReques
 async def test_keys_are_scoped_to_their_user(requests: BookingRequests) -> None:
     mine = await requests.record(request("u1"))
     theirs = await requests.record(request("u2"))
-    assert theirs.first and theirs.booking_id != mine.booking_id
+    assert theirs.first and theirs.request_id != mine.request_id
 
 
 async def test_requests_without_a_key_are_each_recorded(requests: BookingRequests) -> None:
     recorded = [await requests.record(request(key=None)) for _ in range(3)]
-    assert all(r.first for r in recorded) and len({r.booking_id for r in recorded}) == 3
+    assert all(r.first for r in recorded) and len({r.request_id for r in recorded}) == 3
 
 
 async def test_a_recorded_request_is_found_by_its_booking_id(requests: BookingRequests) -> None:
@@ -69,7 +69,7 @@ async def test_of_concurrent_records_exactly_one_is_first_and_all_share_its_book
 ) -> None:
     recorded = await asyncio.gather(*(requests.record(request()) for _ in range(20)))
     assert sum(r.first for r in recorded) == 1
-    assert len({r.booking_id for r in recorded}) == 1
+    assert len({r.request_id for r in recorded}) == 1
 
 
 async def test_concurrent_records_of_different_keys_all_succeed(

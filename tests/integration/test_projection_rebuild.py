@@ -56,8 +56,8 @@ async def test_a_rebuild_gives_the_same_read_models_as_the_live_runner(
     statuses = {doc["status"] for doc in live["bookings"]}
     assert statuses == {"confirmed", "rejected", "cancelled"}
     collections = set(await database.list_collection_names())
-    assert {"offers_g3", "bookings_g3", "users_g3"} <= collections
-    assert not {"offers_g1", "offers_g2", "bookings_g2", "users_g1"} & collections
+    assert {"offers_g3", "bookings_g3", "orders_g3", "users_g3"} <= collections
+    assert not {"offers_g1", "offers_g2", "bookings_g2", "orders_g2", "users_g1"} & collections
 
 
 async def test_a_rebuild_of_one_read_model_leaves_the_others_alone(
@@ -73,6 +73,7 @@ async def test_a_rebuild_of_one_read_model_leaves_the_others_alone(
     assert [(p["_id"], p["generation"]) for p in pointers] == [
         ("bookings", 2),
         ("offers", 3),
+        ("orders", 2),
         ("users", 2),
     ]
 

@@ -9,9 +9,10 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.commands.booking_queue import BookingQueues
-from boxoffice.commands.booking_requests import BookingRequest, BookingRequests
+from boxoffice.commands.booking_requests import BookingRequest, BookingRequests, OrderRequest
 from boxoffice.commands.request_recovery import RequestRecovery
 from boxoffice.commands.shows import add_show
+from boxoffice.domain.inventory import OrderLine
 from boxoffice.domain.shows import Category, CreateShow
 from boxoffice.domain.streams import inventory_stream
 from boxoffice.eventstore import MongoEventStore, RecordedEvent
@@ -80,6 +81,20 @@ async def test_a_recorded_request_nobody_decided_is_decided_by_a_sweep(
     await queues.close()
     assert recovered == 1
     assert [e.data["quantity"] for e in await decisions(store, show_id)] == [2]
+
+
+async def test_a_recorded_order_nobody_decided_is_placed_by_a_sweep(
+    store: MongoEventStore, requests: BookingRequests, database: AsyncDatabase[dict]
+) -> None:
+    show_id = await new_show(store)
+    line = OrderLine("A", 3, "10", "EUR")
+    await requests.record(OrderRequest(uuid.uuid4().hex, "u1", show_id, (line,), 600))
+    queues = BookingQueues(store, batch_max=8)
+    recovered = await recovery(requests, queues, database).sweep()
+    await queues.close()
+    events = await store.read_stream(inventory_stream(show_id))
+    assert recovered == 1
+    assert [e.data["items"][0]["quantity"] for e in events if e.type == "OrderPlaced"] == [3]
 
 
 async def test_two_processes_recovering_one_request_decide_it_once(

@@ -14,6 +14,7 @@ from boxoffice.commands.booking import BookingService, BookTickets
 from boxoffice.commands.booking_queue import BookingQueues
 from boxoffice.commands.booking_requests import BookingRequests
 from boxoffice.commands.shows import ShowCatalog, add_show
+from boxoffice.commands.submission import Submission
 from boxoffice.database import connect
 from boxoffice.domain.shows import Category, CreateShow
 from boxoffice.domain.streams import inventory_stream
@@ -50,7 +51,8 @@ async def test_bookings_caught_mid_write_by_a_frozen_store_are_pending_then_land
             await add_show(store, show)
             queues = BookingQueues(store, batch_max=8)
             requests = BookingRequests(client["pending"]["requests"], lease_seconds=5)
-            service = BookingService(queues, ShowCatalog(store), requests, no_booking, applied, 0.3)
+            submission = Submission(queues, requests, applied, 0.3)
+            service = BookingService(submission, ShowCatalog(store), no_booking)
             warm = await service.book(BookTickets("u0", show_id, "A", 1))
             assert warm.status == 201
 
