@@ -77,9 +77,8 @@ class BookingService:
                 assert isinstance(outcome.request, BookingRequest)
                 return _pending(outcome.request)
             case Decided():
-                return _reply_for(
-                    {**_summary(request), "status": outcome.status, "reason": outcome.reason}
-                )
+                decided = {"booking_id": outcome.booking_id, "status": outcome.status}
+                return _reply_for({**_summary(request), **decided, "reason": outcome.reason})
         raise AssertionError(f"a booking decided as {outcome!r}")
 
     async def _unknown_offer(self, command: BookTickets) -> str | None:

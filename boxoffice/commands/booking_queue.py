@@ -190,6 +190,8 @@ class InventoryWorker:
                     continue
             self.state = outcome.state
             for pending, refusal in zip(batch, outcome.refusals, strict=True):
+                if pending.reply.done():
+                    continue  # its caller stopped waiting; the decision stands in the log
                 if refusal is not None:
                     pending.reply.set_exception(refusal)
                 else:

@@ -45,6 +45,7 @@ class HoldSweeper:
         """Expire what is due now; how many orders were due.  Waits for their decisions, so
         the next sweep does not queue them again while they are being appended."""
         due = await self._due(int(time.time() * 1000), BATCH)
-        tickets = [self._orders.expire(order["show_id"], order["order_id"]) for order in due]
-        await asyncio.gather(*(ticket.reply for ticket in tickets), return_exceptions=True)
+        replies = [self._orders.expire(o["show_id"], o["order_id"]).reply for o in due]
+        if replies:
+            await asyncio.wait(replies)  # never cancels them: the queue owns its replies
         return len(due)

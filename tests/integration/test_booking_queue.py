@@ -229,3 +229,17 @@ async def test_one_buyer_across_categories_and_processes_stays_within_the_show_l
     for q in queues:
         await q.close()
     assert sum(d.status == CONFIRMED for d in decided) == 4
+
+
+async def test_a_caller_that_stops_waiting_leaves_the_rest_of_its_batch_answered(
+    store: MongoEventStore,
+) -> None:
+    show_id = await new_show(store, capacity=10)
+    queues = BookingQueues(store, batch_max=64)
+    abandoned, kept = (queues.submit(show_id, booking(show_id, f"u{i}")) for i in range(2))
+    abandoned.reply.cancel()
+    decided = await kept.reply
+    await queues.close()
+    assert isinstance(decided, Decided) and decided.status == CONFIRMED
+    events = await store.read_stream(inventory_stream(show_id))
+    assert sum(e.type == "BookingConfirmed" for e in events) == 2
