@@ -153,7 +153,9 @@ def audit(ctx: click.Context, public_key_file: Path | None, checkpoints_file: Pa
 
     Checks rising positions (every number an event or sealed), gapless versions, the hash chain, seats within 0 and
     capacity, one decision per request, cancellations of confirmed bookings
-    only, per-user limits, causal order across streams, that the read models
+    only, per-user limits, causal order across streams, one ticket per seat
+    sold, revoked only when its booking or order was cancelled and admitted at
+    most once, that the read models
     agree with the log field by field (run it when projectors have caught up,
     or their lag shows up as notes), and that the log still holds what its
     signed seals, and the checkpoints you saved, say it held.

@@ -105,6 +105,39 @@ class BookingCancelled(Event):
     cancelled_by: str
 
 
+@dataclass(frozen=True)
+class TicketIssued(Event):
+    """One seat's ticket; ``source`` is ``booking`` or ``order``, ``seat`` its number there.
+
+    ``secret`` is what the QR code carries; it never leaves through the feed.
+    """
+
+    ticket_id: str
+    source: str
+    source_id: str
+    seat: int
+    show_id: str
+    category: str
+    user_id: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class TicketRevoked(Event):
+    ticket_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TicketCheckedIn(Event):
+    ticket_id: str
+    show_id: str
+    category: str
+    nonce: str
+    checked_in_at: str
+    scanned_by: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -118,6 +151,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BookingConfirmed,
         BookingRejected,
         BookingCancelled,
+        TicketIssued,
+        TicketRevoked,
+        TicketCheckedIn,
     )
 }
 

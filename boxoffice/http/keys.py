@@ -19,9 +19,10 @@ from boxoffice.projections.metrics import ProjectionGauges
 from boxoffice.projections.runner import ProjectionRunner
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
+from boxoffice.tickets.sources import FindOrderOwner
 from boxoffice.webhooks.subscriptions import Subscriptions
 
-from .instruments import BookingOutcomes, RequestMetrics
+from .instruments import BookingOutcomes, CheckInOutcomes, RequestMetrics
 from .limiter import RateLimits
 from .login_failures import LoginFailures
 from .peers import TrustedProxies
@@ -43,10 +44,12 @@ METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
 REQUEST_METRICS = web.AppKey("request_metrics", RequestMetrics)
 BOOKING_OUTCOMES = web.AppKey("booking_outcomes", BookingOutcomes)
+CHECKIN_OUTCOMES = web.AppKey("checkin_outcomes", CheckInOutcomes)
 BOOKINGS = web.AppKey("bookings", BookingService)
 BOOKING_REQUESTS = web.AppKey("booking_requests", BookingRequests)
 STORE_HEALTH = web.AppKey("store_health", StoreHealth)
 STORE_COMMANDS = web.AppKey("store_commands", CommandCounter)
 WEBHOOKS = web.AppKey("webhooks", Subscriptions)
+FIND_ORDER_OWNER: web.AppKey[FindOrderOwner] = web.AppKey("find_order_owner")
 DRAINING = web.AppKey("draining", asyncio.Event)
 """Set on SIGTERM: the server is about to stop, so /ready sends traffic elsewhere."""

@@ -19,6 +19,7 @@ from pymongo.errors import ConnectionFailure
 from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
 from boxoffice.eventstore import StoreUnavailable
 from boxoffice.projections.cursors import InvalidCursor
+from boxoffice.tickets.ledger import TicketContended
 
 from . import keys
 
@@ -121,6 +122,13 @@ def _from_domain(exc: Exception) -> Problem | None:
             return Problem(404, "Booking not found", "No booking with this id is visible to you.")
         case InvalidCursor():
             return invalid([{"field": "cursor", "message": "is not a cursor this service issued"}])
+        case TicketContended():
+            return Problem(
+                503,
+                _phrase(503),
+                "The ticket is changing under too many requests at once; retry.",
+                headers={"Retry-After": "1"},
+            )
         case StoreUnavailable() | ConnectionFailure():
             log.warning("store unavailable: %s", exc)
             return store_unavailable()

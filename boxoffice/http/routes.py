@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import booking, feed, metrics, openapi, ops, sessions, shows, users, webhooks
+from . import (
+    booking,
+    checkin,
+    feed,
+    metrics,
+    openapi,
+    ops,
+    sessions,
+    shows,
+    tickets,
+    users,
+    webhooks,
+)
 
 
 def setup_routes(app: web.Application) -> None:
@@ -23,6 +35,11 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/booking/tickets/book", booking.book)
     app.router.add_get("/booking/tickets/status", booking.status)
     app.router.add_post("/booking/tickets/cancel", booking.cancel)
+    app.router.add_get("/booking/tickets/{booking_id}/tickets", tickets.booking_tickets)
+    app.router.add_get("/orders/{order_id}/tickets", tickets.order_tickets)
+    app.router.add_get("/tickets/{ticket_id}/qr.svg", tickets.ticket_qr)
+    app.router.add_post("/checkin", checkin.check_in)
+    app.router.add_get("/shows/{show_id}/checkins", checkin.show_checkins)
     app.router.add_get("/events", feed.events)
     app.router.add_post("/webhooks", webhooks.create_webhook)
     app.router.add_get("/webhooks", webhooks.list_webhooks)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from .bookings import BOOKINGS
 from .model import ReadModel
 from .offers import OFFERS
+from .tickets import TICKETS
 from .users import USERS
 
-READ_MODELS: dict[str, ReadModel] = {model.name: model for model in (OFFERS, BOOKINGS, USERS)}
+READ_MODELS: dict[str, ReadModel] = {
+    model.name: model for model in (OFFERS, BOOKINGS, USERS, TICKETS)
+}
