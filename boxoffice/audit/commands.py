@@ -65,6 +65,7 @@ def _report(violation: Violation) -> None:
 @click.command()
 @click.option("--stream", "streams", multiple=True, help="Only this stream (repeatable).")
 @click.option("--booking", "booking_id", help="Only events of this booking.")
+@click.option("--ticket", "ticket_id", help="Only events of this ticket.")
 @click.option("--show", "show_id", help="Only events of this show.")
 @click.option("--type", "types", multiple=True, help="Only this event type (repeatable).")
 @click.option("--since", callback=iso_time, metavar="TIME", help="Recorded at or after (ISO 8601).")
@@ -79,6 +80,7 @@ def replay(
     ctx: click.Context,
     streams: tuple[str, ...],
     booking_id: str | None,
+    ticket_id: str | None,
     show_id: str | None,
     types: tuple[str, ...],
     since: datetime | None,
@@ -92,7 +94,16 @@ def replay(
     With --verify, exit 1 when a printed event's hash or its link to the
     previous printed event of its stream is broken.
     """
-    selection = Selection(streams, booking_id, show_id, types, since, until, from_position)
+    selection = Selection(
+        streams=streams,
+        booking_id=booking_id,
+        ticket_id=ticket_id,
+        show_id=show_id,
+        types=types,
+        since=since,
+        until=until,
+        from_position=from_position,
+    )
     render = table_row if format_ == "table" else json_line
 
     async def work(database: AsyncDatabase[Document], store: MongoEventStore) -> int:

@@ -30,12 +30,14 @@ class Selection:
     since: datetime | None = None
     until: datetime | None = None
     from_position: int = 1
+    ticket_id: str | None = None
 
     @property
     def whole_streams(self) -> bool:
         """Every event of each selected stream is selected, so its chain can be checked end to end."""
         return (
             self.booking_id is None
+            and self.ticket_id is None
             and self.show_id is None
             and not self.types
             and self.since is None
@@ -49,6 +51,8 @@ class Selection:
             clauses.append({"stream": {"$in": list(self.streams)}})
         if self.booking_id is not None:
             clauses.append({"events.data.booking_id": self.booking_id})
+        if self.ticket_id is not None:
+            clauses.append({"events.data.ticket_id": self.ticket_id})
         if self.show_id is not None:
             clauses.append({"events.data.show_id": self.show_id})
         if self.types:
@@ -67,6 +71,7 @@ class Selection:
             event.position >= self.from_position
             and (not self.streams or event.stream in self.streams)
             and (self.booking_id is None or event.data.get("booking_id") == self.booking_id)
+            and (self.ticket_id is None or event.data.get("ticket_id") == self.ticket_id)
             and (self.show_id is None or event.data.get("show_id") == self.show_id)
             and (not self.types or event.type in self.types)
             and (self.since is None or event.recorded_at >= self.since)

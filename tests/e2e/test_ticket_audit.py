@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aiohttp.test_utils import TestClient
 
 from boxoffice.domain.streams import ticket_stream
@@ -46,12 +48,24 @@ async def test_the_audit_passes_a_log_of_tickets_issued_and_checked_in(
     assert "tickets: 2" in out and "audit passed" in out
 
 
+async def test_replay_prints_one_tickets_events_with_the_secret_redacted(
+    client: TestClient, settings: Settings, mongo_uri: str
+) -> None:
+    ticket_id = await a_checked_in_ticket(client)
+
+    result = await boxoffice(mongo_uri, settings.db_name, "replay", "--ticket", ticket_id)
+
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [event["type"] for event in printed] == ["TicketIssued", "TicketCheckedIn"]
+    assert printed[0]["data"]["secret"] == "[redacted]"
+
+
 async def test_the_audit_catches_a_ticket_admitted_twice(
     client: TestClient, settings: Settings, mongo_uri: str
 ) -> None:
     ticket_id = await a_checked_in_ticket(client)
     store = client.app[keys.EVENT_STORE]
-    (issued, checked_in) = await store.read_stream(ticket_stream(ticket_id))
+    (_, checked_in) = await store.read_stream(ticket_stream(ticket_id))
     forged = NewEvent("TicketCheckedIn", {**checked_in.data, "nonce": "forged"})
     await store.append(ticket_stream(ticket_id), [forged], checked_in.version)
 

@@ -63,7 +63,9 @@ async def last_event(store: MongoEventStore) -> int:
 async def settle(*issuers: TicketIssuer, store: MongoEventStore) -> None:
     """Until every issuer has followed the log to its head (ticket events included)."""
     async with asyncio.timeout(10):
-        while min(i.position for i in issuers) < await last_event(store):
+        while True:
+            if min(i.position for i in issuers) >= await last_event(store):
+                return
             await asyncio.sleep(0.02)
 
 
