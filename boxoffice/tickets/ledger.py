@@ -9,6 +9,7 @@ made again (a second gate's scan then reads the first one's check-in).
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -46,16 +47,27 @@ async def load_ticket(store: EventStore, ticket_id: str) -> tuple[Ticket | None,
 
 
 async def issue(store: EventStore, seats: Sequence[Seat], secret: NewSecret = new_secret) -> int:
-    """Every seat's ticket exists afterwards; the log position of the last one issued here (0: none)."""
-    position = 0
-    for seat in seats:
-        events = tickets.issue(None, seat, secret())
-        try:
-            result = await store.append(ticket_stream(seat.ticket_id), _stored(events), NO_STREAM)
-        except WrongExpectedVersion:
-            continue  # issued already, by this or another process
-        position = result.last_position
-    return position
+    """Every seat's ticket exists afterwards; the log position of the last one issued here (0: none).
+
+    The seats are issued concurrently (the store commits them in one group).
+    """
+    positions = await asyncio.gather(*(_issue_one(store, seat, secret) for seat in seats))
+    return max(positions, default=0)
+
+
+async def _issue_one(store: EventStore, seat: Seat, secret: NewSecret) -> int:
+    """A seat's stream is read before it is appended to: an append that loses the NO_STREAM
+    race leaves its log position empty until it is sealed, and every reader of the log waits
+    for that, so only true races should lose one."""
+    ticket, _ = await load_ticket(store, seat.ticket_id)
+    if ticket is not None:
+        return 0
+    events = tickets.issue(None, seat, secret())
+    try:
+        result = await store.append(ticket_stream(seat.ticket_id), _stored(events), NO_STREAM)
+    except WrongExpectedVersion:
+        return 0  # issued meanwhile by another process
+    return result.last_position
 
 
 async def revoke(store: EventStore, ticket_id: str, reason: str) -> bool:

@@ -82,3 +82,11 @@ async def book(
         headers=headers,
     )
     return response.status, await response.json()
+
+
+async def tickets(client: TestClient, actor: Actor, booking_id: str) -> list[dict[str, Any]]:
+    """The booking's tickets: reading them issues any the ticket issuer has not issued yet, so
+    afterwards no ticket of the booking is still to be appended."""
+    response = await client.get(f"/booking/tickets/{booking_id}/tickets", headers=actor.headers)
+    assert response.status == 200, await response.text()
+    return list((await response.json())["items"])
