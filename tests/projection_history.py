@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from boxoffice.domain import tickets
 from boxoffice.domain.events import Event, RoleGranted
 from boxoffice.domain.inventory import (
     CONFIRMED,
@@ -22,7 +23,6 @@ from boxoffice.domain.inventory import (
     decide_each,
     fold,
 )
-from boxoffice.domain import tickets
 from boxoffice.domain.shows import Category, CreateShow, create_show
 from boxoffice.domain.streams import ticket_stream, user_stream
 from boxoffice.domain.users import ADMIN, register
