@@ -163,3 +163,18 @@ async def test_an_order_paid_then_cancelled_gets_tickets_then_loses_them_and_unp
     assert set(issued) == {
         (t, ticket_id) for t in ("TicketIssued", "TicketRevoked") for ticket_id in paid
     }
+
+
+async def test_while_one_issuer_holds_the_lease_another_waits_and_then_takes_over(
+    store: MongoEventStore, database: AsyncDatabase[dict]
+) -> None:
+    await record(store, "inventory-s1", "BookingConfirmed", booking("b1", 1))
+    holder, waiting = issuer(store, database), issuer(store, database)
+    await holder.step()
+
+    await waiting.step()
+    assert waiting.position == 0
+
+    await holder.stop()  # releases the lease
+    await waiting.step()
+    assert waiting.position == await holder.checkpoint() > 0
