@@ -13,7 +13,14 @@ from typing import Any
 
 from aiohttp import web
 
-from boxoffice.domain.tickets import ALREADY_CHECKED_IN, CheckIn, Refused
+from boxoffice.domain.tickets import (
+    ALREADY_CHECKED_IN,
+    REVOKED,
+    UNPAID,
+    WRONG_SHOW,
+    CheckIn,
+    Refused,
+)
 from boxoffice.projections import queries, ticket_queries
 from boxoffice.tickets import ledger
 
@@ -27,9 +34,9 @@ from .validation import parse_body
 REFUSAL_TYPE = "https://boxoffice.example/problems/check-in-refused"
 REFUSALS = {
     ALREADY_CHECKED_IN: "The ticket was checked in already.",
-    "revoked": "The ticket was revoked: its booking or order was cancelled.",
-    "unpaid": "The ticket's order is no longer paid.",
-    "wrong_show": "The ticket is for another show.",
+    REVOKED: "The ticket was revoked: its booking or order was cancelled.",
+    UNPAID: "The ticket's order is no longer paid.",
+    WRONG_SHOW: "The ticket is for another show.",
 }
 
 

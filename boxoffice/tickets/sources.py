@@ -26,16 +26,6 @@ ORDER_PAID = "OrderPaid"
 ORDER_CANCELLED_TYPE = "OrderCancelled"
 ORDER_REFUND_DUE_TYPE = "OrderRefundDue"
 
-SOURCE_TYPES = frozenset(
-    {
-        BOOKING_CONFIRMED,
-        BOOKING_CANCELLED_TYPE,
-        ORDER_PAID,
-        ORDER_CANCELLED_TYPE,
-        ORDER_REFUND_DUE_TYPE,
-    }
-)
-
 FindOrderOwner = Callable[[str], Awaitable[str | None]]
 """The user id of the order's buyer, or None when no such order is known."""
 
