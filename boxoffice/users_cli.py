@@ -9,7 +9,7 @@ import click
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.cli_support import operator_errors, run_with_store, settings_from
-from boxoffice.commands.users import grant_admin, revoke_admin
+from boxoffice.commands.users import grant_admin, grant_scanner, revoke_admin, revoke_scanner
 from boxoffice.control_characters import escape_controls
 from boxoffice.database import Document
 from boxoffice.domain.emails import normalise_email
@@ -62,6 +62,24 @@ def revoke_admin_command(ctx: click.Context, email: str) -> None:
     """Take the admin role from the user with EMAIL (their next login or refresh goes without it)."""
     revoked = _change_role(ctx, revoke_admin, email)
     click.echo(f"{_shown(email)} is {'no longer' if revoked else 'not'} an admin")
+
+
+@users.command("grant-scanner")
+@click.argument("email")
+@click.pass_context
+def grant_scanner_command(ctx: click.Context, email: str) -> None:
+    """Let the user with EMAIL check tickets in at the door (from their next login or refresh)."""
+    granted = _change_role(ctx, grant_scanner, email)
+    click.echo(f"{_shown(email)} is {'now' if granted else 'already'} a scanner")
+
+
+@users.command("revoke-scanner")
+@click.argument("email")
+@click.pass_context
+def revoke_scanner_command(ctx: click.Context, email: str) -> None:
+    """Take the scanner role from the user with EMAIL (their next login or refresh goes without it)."""
+    revoked = _change_role(ctx, revoke_scanner, email)
+    click.echo(f"{_shown(email)} is {'no longer' if revoked else 'not'} a scanner")
 
 
 @users.command("list")

@@ -1,4 +1,5 @@
-"""Realistic histories for projection tests: shows, users, bookings, rejections, cancellations.
+"""Realistic histories for projection tests: shows, users, bookings, rejections, cancellations,
+tickets and check-ins.
 
 Events are decided by the domain (``create_show``, ``decide_batch``,
 ``decide_cancel``) and appended straight to the store, one commit per batch.
@@ -9,7 +10,9 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from boxoffice.domain import tickets
 from boxoffice.domain.decisions import Command, decide_batch, decide_each
 from boxoffice.domain.events import Event, RoleGranted
 from boxoffice.domain.inventory import (
@@ -23,7 +26,7 @@ from boxoffice.domain.inventory import (
 )
 from boxoffice.domain.orders import ApplyPayment, CancelOrder, ExpireOrder, PlaceOrder
 from boxoffice.domain.shows import Category, CreateShow, create_show
-from boxoffice.domain.streams import user_stream
+from boxoffice.domain.streams import ticket_stream, user_stream
 from boxoffice.domain.users import ADMIN, register
 from boxoffice.eventstore import NO_STREAM, AppendResult, EventStore, NewEvent
 
@@ -36,6 +39,7 @@ class History:
     def __init__(self, store: EventStore, seed: int = 7) -> None:
         self.store = store
         self.rng = random.Random(seed)
+        self.ticket_rng = random.Random(seed + 1)  # leaves the bookings' draws as they were
         self.inventories: dict[str, Inventory] = {}
         self.users: list[str] = []
         self.shows: list[str] = []
@@ -139,6 +143,22 @@ class History:
             self.inventories[stream] = outcome.state
             await self.append(stream, outcome.events, state.version)
 
+    async def issue_tickets(self, stream: str, bookings: int) -> None:
+        """The first seat's ticket of some confirmed bookings; half of them checked in."""
+        state = self.inventories[stream]
+        confirmed = [b for b in state.bookings.values() if b.status == CONFIRMED]
+        for booking in self.ticket_rng.sample(confirmed, min(bookings, len(confirmed))):
+            seat = tickets.booking_seats({**vars(booking), "show_id": state.show_id})[0]
+            events = tickets.issue(None, seat, uuid.uuid4().hex)
+            ticket = tickets.ticket_from(events)
+            assert ticket is not None
+            if self.ticket_rng.random() < 0.5:
+                at = datetime(2027, 3, 1, 19, tzinfo=UTC)
+                decided = tickets.decide_check_in(ticket, tickets.CheckIn("n", "gate"), at)
+                assert isinstance(decided, tickets.Admitted)
+                events = [*events, *decided.events]
+            await self.append(ticket_stream(seat.ticket_id), events, None)
+
     async def random_activity(self, at_least: int) -> None:
         """Bookings (many rejected once seats run out), cancellations and orders until
         ``at_least`` events."""
@@ -159,4 +179,6 @@ async def random_history(store: EventStore, at_least: int, shows: int = 4) -> Hi
     for i in range(shows):
         await history.add_show(f"Show {i}", f"Venue {i}", f"2027-0{i % 9 + 1}-15T20:00:00Z")
     await history.random_activity(at_least)
+    for stream in sorted(history.inventories):
+        await history.issue_tickets(stream, 5)
     return history

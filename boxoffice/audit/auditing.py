@@ -33,6 +33,7 @@ class AuditReport:
     events: int = 0
     streams: int = 0
     bookings: int = 0
+    tickets: int = 0
     seconds: float = 0.0
     violations: int = 0
     notes: list[str] = field(default_factory=list)
@@ -44,6 +45,7 @@ class AuditReport:
     def summary(self) -> str:
         return (
             f"events: {self.events}  streams: {self.streams}  bookings: {self.bookings}  "
+            f"tickets: {self.tickets}  "
             f"seconds: {self.seconds:.2f}  events/s: {self.events_per_second:,.0f}"
         )
 
@@ -94,5 +96,6 @@ async def audit_log(
     result.events = auditor.events
     result.streams = auditor.streams
     result.bookings = auditor.bookings
+    result.tickets = auditor.tickets
     result.seconds = time.perf_counter() - started
     return result

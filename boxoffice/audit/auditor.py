@@ -16,6 +16,7 @@ from boxoffice.eventstore import RecordedEvent
 from .bookings import InventoryAudit
 from .chain import ChainVerifier, describe
 from .orders import ORDER_EVENTS
+from .tickets import TicketAudit
 from .violations import (
     DUPLICATE_PAYMENT_EVENT,
     MALFORMED_EVENT,
@@ -38,7 +39,7 @@ INVENTORY_TYPES = frozenset(
 
 
 class LogAuditor:
-    """Positions, versions, the hash chain and every inventory's booking lifecycle.
+    """Positions, versions, the hash chain, every inventory's booking lifecycle and every ticket.
 
     ``observe`` returns the violations an event reveals at once; ``finish``
     those only the end of the log reveals.  Memory grows with the number of
@@ -52,6 +53,7 @@ class LogAuditor:
         self._chain = ChainVerifier(complete=True)
         self._inventories: dict[str, InventoryAudit] = {}
         self._payment_events: dict[str, int] = {}
+        self._tickets = TicketAudit()
 
     @property
     def streams(self) -> int:
@@ -61,11 +63,16 @@ class LogAuditor:
     def bookings(self) -> int:
         return sum(len(inventory.state.bookings) for inventory in self._inventories.values())
 
+    @property
+    def tickets(self) -> int:
+        return self._tickets.tickets
+
     def observe(self, event: RecordedEvent) -> list[Violation]:
         self.events += 1
         found = self._sequence_violations(event)
         found += self._chain.check(event)
         found += self._domain_violations(event)
+        found += self._tickets.observe(event.position, event.type, event.data)
         return found
 
     def sealed(self, position: int) -> None:

@@ -66,6 +66,7 @@ def _report(violation: Violation) -> None:
 @click.option("--stream", "streams", multiple=True, help="Only this stream (repeatable).")
 @click.option("--booking", "booking_id", help="Only events of this booking.")
 @click.option("--order", "order_id", help="Only events of this order.")
+@click.option("--ticket", "ticket_id", help="Only events of this ticket.")
 @click.option("--show", "show_id", help="Only events of this show.")
 @click.option("--type", "types", multiple=True, help="Only this event type (repeatable).")
 @click.option("--since", callback=iso_time, metavar="TIME", help="Recorded at or after (ISO 8601).")
@@ -81,6 +82,7 @@ def replay(
     streams: tuple[str, ...],
     booking_id: str | None,
     order_id: str | None,
+    ticket_id: str | None,
     show_id: str | None,
     types: tuple[str, ...],
     since: datetime | None,
@@ -95,7 +97,15 @@ def replay(
     previous printed event of its stream is broken.
     """
     selection = Selection(
-        streams, booking_id, show_id, types, since, until, from_position, order_id=order_id
+        streams=streams,
+        booking_id=booking_id,
+        order_id=order_id,
+        ticket_id=ticket_id,
+        show_id=show_id,
+        types=types,
+        since=since,
+        until=until,
+        from_position=from_position,
     )
     render = table_row if format_ == "table" else json_line
 
@@ -157,7 +167,9 @@ def audit(ctx: click.Context, public_key_file: Path | None, checkpoints_file: Pa
 
     Checks rising positions (every number an event or sealed), gapless versions, the hash chain, seats within 0 and
     capacity, one decision per request, cancellations of confirmed bookings
-    only, per-user limits, causal order across streams, that the read models
+    only, per-user limits, causal order across streams, one ticket per seat
+    sold, revoked only when its booking or order was cancelled and admitted at
+    most once, that the read models
     agree with the log field by field (run it when projectors have caught up,
     or their lag shows up as notes), and that the log still holds what its
     signed seals, and the checkpoints you saved, say it held.

@@ -9,7 +9,7 @@ from typing import Any
 from boxoffice.eventstore import RecordedEvent
 from boxoffice.eventstore.hashing import timestamp
 
-SECRET_KEYS = frozenset({"password_hash"})
+SECRET_KEYS = frozenset({"password_hash", "secret"})
 REDACTED = "[redacted]"
 
 

@@ -31,6 +31,7 @@ class Selection:
     until: datetime | None = None
     from_position: int = 1
     order_id: str | None = None
+    ticket_id: str | None = None
 
     @property
     def whole_streams(self) -> bool:
@@ -38,6 +39,7 @@ class Selection:
         return (
             self.booking_id is None
             and self.order_id is None
+            and self.ticket_id is None
             and self.show_id is None
             and not self.types
             and self.since is None
@@ -53,6 +55,8 @@ class Selection:
             clauses.append({"events.data.booking_id": self.booking_id})
         if self.order_id is not None:
             clauses.append({"events.data.order_id": self.order_id})
+        if self.ticket_id is not None:
+            clauses.append({"events.data.ticket_id": self.ticket_id})
         if self.show_id is not None:
             clauses.append({"events.data.show_id": self.show_id})
         if self.types:
@@ -72,6 +76,7 @@ class Selection:
             and (not self.streams or event.stream in self.streams)
             and (self.booking_id is None or event.data.get("booking_id") == self.booking_id)
             and (self.order_id is None or event.data.get("order_id") == self.order_id)
+            and (self.ticket_id is None or event.data.get("ticket_id") == self.ticket_id)
             and (self.show_id is None or event.data.get("show_id") == self.show_id)
             and (not self.types or event.type in self.types)
             and (self.since is None or event.recorded_at >= self.since)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from boxoffice.domain import users
 from boxoffice.domain.events import Event, from_stored
 from boxoffice.domain.streams import user_stream
-from boxoffice.domain.users import ADMIN, User
+from boxoffice.domain.users import ADMIN, SCANNER, User
 from boxoffice.eventstore import (
     NO_STREAM,
     EventStore,
@@ -106,6 +106,18 @@ async def revoke_admin(store: EventStore, email: str) -> bool:
     """True if the role was revoked now, False if the user did not have it (raises as grant_admin)."""
     user, version = await load_user(store, email)
     return await _record(store, email, users.revoke_role(user, ADMIN), version)
+
+
+async def grant_scanner(store: EventStore, email: str) -> bool:
+    """True if the scanner role was granted now, False if the user had it (raises as grant_admin)."""
+    user, version = await load_user(store, email)
+    return await _record(store, email, users.grant_role(user, SCANNER), version)
+
+
+async def revoke_scanner(store: EventStore, email: str) -> bool:
+    """True if the scanner role was revoked now, False if the user did not have it."""
+    user, version = await load_user(store, email)
+    return await _record(store, email, users.revoke_role(user, SCANNER), version)
 
 
 async def change_password(

@@ -161,6 +161,29 @@ class PaymentRefused(Event):
 
 
 @dataclass(frozen=True)
+class TicketIssued(Event):
+    """One seat's ticket; ``source`` is ``booking`` or ``order``, ``seat`` its number there.
+
+    ``secret`` is what the QR code carries; it never leaves through the feed.
+    """
+
+    ticket_id: str
+    source: str
+    source_id: str
+    seat: int
+    show_id: str
+    category: str
+    user_id: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class TicketRevoked(Event):
+    ticket_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class OrderExpired(Event):
     order_id: str
     show_id: str
@@ -195,6 +218,16 @@ class OrderRefundDue(Event):
     reason: str
 
 
+@dataclass(frozen=True)
+class TicketCheckedIn(Event):
+    ticket_id: str
+    show_id: str
+    category: str
+    nonce: str
+    checked_in_at: str
+    scanned_by: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -215,6 +248,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OrderExpired,
         OrderCancelled,
         OrderRefundDue,
+        TicketIssued,
+        TicketRevoked,
+        TicketCheckedIn,
     )
 }
 

@@ -21,3 +21,8 @@ def inventory_stream(show_id: str) -> str:
     """Every seat of a show, all categories: the unit one booking batch appends to, so a
     per-user limit counts across categories and an order of several is one append."""
     return f"inventory-{show_id}"
+
+
+def ticket_stream(ticket_id: str) -> str:
+    """One stream per ticket: the boundary that admits a ticket at most once."""
+    return f"ticket-{ticket_id}"

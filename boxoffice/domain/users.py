@@ -1,7 +1,8 @@
 """Users: registration, roles and passwords. Passwords arrive here already hashed.
 
 A user holds a set of roles: every user is a customer, and roles such as admin
-are granted and revoked on top. ``role`` is the one an access token carries.
+or scanner (who checks tickets in at the door) are granted and revoked on top.
+``role`` is the one an access token carries.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from .emails import normalise_email
 from .events import Event, PasswordChanged, RoleGranted, RoleRevoked, UserRegistered
 
 CUSTOMER = "customer"
+SCANNER = "scanner"
 ADMIN = "admin"
-ROLES = (CUSTOMER, ADMIN)
+ROLES = (CUSTOMER, SCANNER, ADMIN)
+"""Least to most privileged: an admin may do whatever a scanner may."""
 
 
 class UnknownUser(Exception):

@@ -30,6 +30,7 @@ from boxoffice.projections.orders import ORDERS
 from boxoffice.seals.app import sealer_ctx
 from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
+from boxoffice.tickets.app import tickets_ctx
 from boxoffice.webhooks.app import webhooks_ctx
 
 from . import keys
@@ -162,6 +163,7 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app.cleanup_ctx.append(projections_ctx)
     app.cleanup_ctx.append(sealer_ctx)
     app.cleanup_ctx.append(webhooks_ctx)
+    app.cleanup_ctx.append(tickets_ctx)
     app.cleanup_ctx.append(_bookings)
     app.cleanup_ctx.extend([_sessions, _passwords, _rate_limits])
     app.on_response_prepare.append(_without_version_banner)

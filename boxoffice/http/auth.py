@@ -2,7 +2,7 @@
 
 ``principal = await authenticated(request)`` answers 401 (with
 ``WWW-Authenticate: Bearer``) for a missing, malformed, forged or expired token;
-``require_admin(principal)`` answers 403.
+``require_admin(principal)`` and ``require_scanner(principal)`` answer 403.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from . import keys
 from .problems import Problem
 from .tokens import InvalidToken, Principal
 
-__all__ = ["Principal", "authenticated", "require_admin", "unauthorized"]
+__all__ = ["Principal", "authenticated", "require_admin", "require_scanner", "unauthorized"]
 
 REALM = 'Bearer realm="boxoffice"'
 
@@ -38,3 +38,8 @@ async def authenticated(request: web.Request) -> Principal:
 def require_admin(principal: Principal) -> None:
     if not principal.is_admin:
         raise Problem(403, "Forbidden", "This needs the admin role.")
+
+
+def require_scanner(principal: Principal) -> None:
+    if not principal.may_scan:
+        raise Problem(403, "Forbidden", "This needs the scanner or admin role.")

@@ -68,13 +68,13 @@ async def status(request: web.Request) -> web.Response:
         return web.json_response(
             {"items": await queries.list_bookings(database, principal.user_id)}
         )
-    return web.json_response(await _visible_booking(request, principal, query.booking_id))
+    return web.json_response(await visible_booking(request, principal, query.booking_id))
 
 
 async def cancel(request: web.Request) -> web.Response:
     principal = await authenticated(request)
     body = await parse_body(request, CancelIn)
-    booking = await _visible_booking(request, principal, body.booking_id)
+    booking = await visible_booking(request, principal, body.booking_id)
     if booking["status"] == PENDING:
         raise Problem(
             409,
@@ -100,7 +100,7 @@ async def cancel(request: web.Request) -> web.Response:
     return web.json_response({"booking_id": body.booking_id, "status": decided.status})
 
 
-async def _visible_booking(
+async def visible_booking(
     request: web.Request, principal: Principal, booking_id: str
 ) -> dict[str, Any]:
     """The booking if the caller owns it or is an admin; 404 otherwise, so existence never leaks.

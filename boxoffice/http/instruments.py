@@ -46,3 +46,18 @@ class BookingOutcomes:
 
     def count(self, reply: Reply) -> None:
         self._answers.labels(reply.body["status"], reply.body.get("reason") or "").inc()
+
+
+class CheckInOutcomes:
+    """Scans decided at the gates, by outcome: admitted, or the reason of the refusal."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._scans = Counter(
+            "boxoffice_checkins",
+            "Ticket scans decided, by outcome.",
+            ("outcome",),
+            registry=registry,
+        )
+
+    def count(self, outcome: str) -> None:
+        self._scans.labels(outcome).inc()

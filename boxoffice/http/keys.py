@@ -22,7 +22,7 @@ from boxoffice.settings import Settings
 from boxoffice.store_monitoring import CommandCounter, StoreHealth
 from boxoffice.webhooks.subscriptions import Subscriptions
 
-from .instruments import BookingOutcomes, RequestMetrics
+from .instruments import BookingOutcomes, CheckInOutcomes, RequestMetrics
 from .limiter import RateLimits
 from .login_failures import LoginFailures
 from .peers import TrustedProxies
@@ -44,6 +44,7 @@ METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 PROJECTION_GAUGES = web.AppKey("projection_gauges", ProjectionGauges)
 REQUEST_METRICS = web.AppKey("request_metrics", RequestMetrics)
 BOOKING_OUTCOMES = web.AppKey("booking_outcomes", BookingOutcomes)
+CHECKIN_OUTCOMES = web.AppKey("checkin_outcomes", CheckInOutcomes)
 BOOKINGS = web.AppKey("bookings", BookingService)
 ORDERS = web.AppKey("orders", OrderService)
 PAYMENT_WEBHOOK_SECRET = web.AppKey("payment_webhook_secret", str)

@@ -3,8 +3,8 @@
 The registry is per application (never prometheus_client's global one), so two
 apps in one process, as in the tests, do not share series.  It holds the
 requests by route and status, the booking answers by outcome and reason, the
-projections' positions and lags, the store round trips, and the process's own
-metrics (prometheus_client's process, platform and GC collectors).
+ticket scans by outcome, the projections' positions and lags, the store round
+trips, and the process's own metrics (prometheus_client's process, platform and GC collectors).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from prometheus_client.registry import Collector
 from boxoffice.projections.metrics import ProjectionGauges
 
 from . import keys
-from .instruments import BookingOutcomes, RequestMetrics
+from .instruments import BookingOutcomes, CheckInOutcomes, RequestMetrics
 
 
 class StoreCommands(Collector):
@@ -48,6 +48,7 @@ def setup_metrics(app: web.Application) -> None:
     app[keys.PROJECTION_GAUGES] = ProjectionGauges(registry)
     app[keys.REQUEST_METRICS] = RequestMetrics(registry)
     app[keys.BOOKING_OUTCOMES] = BookingOutcomes(registry)
+    app[keys.CHECKIN_OUTCOMES] = CheckInOutcomes(registry)
     registry.register(StoreCommands(app))
     ProcessCollector(registry=registry)
     PlatformCollector(registry=registry)

@@ -33,6 +33,7 @@ from boxoffice.domain.inventory import (
     UNKNOWN_CATEGORY,
     UNKNOWN_SHOW,
 )
+from boxoffice.domain.tickets import ALREADY_CHECKED_IN, CHECK_IN_REFUSALS
 from boxoffice.settings import Settings
 
 from . import keys
@@ -49,6 +50,7 @@ from .booking_models import (
     ShowOut,
     StatusQuery,
 )
+from .checkin import REFUSAL_TYPE
 from .feed_models import (
     FeedOut,
     FeedQuery,
@@ -70,6 +72,7 @@ from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from .problems import MAX_REPORTED_ERRORS
 from .request_log import HEADER as REQUEST_ID
 from .sessions import PasswordChangeIn, RefreshIn, TokenOut
+from .ticket_models import CheckedInOut, CheckInIn, CheckinsOut, TicketsOut
 from .users import LoginIn, RegisteredOut, RegisterIn
 
 Schema = type[BaseModel] | dict[str, Any]
@@ -89,7 +92,7 @@ class Operation:
     response: Schema | None = None
     query: Schema | None = None
     headers: tuple[tuple[str, dict[str, Any]], ...] = ()
-    auth: Literal["none", "user", "admin"] = "none"
+    auth: Literal["none", "user", "scanner", "admin"] = "none"
     errors: tuple[int, ...] = ()
     problems: tuple[tuple[int, dict[str, Any]], ...] = ()
     media_type: str = "application/json"
@@ -156,11 +159,21 @@ BOOKING_REJECTED = _problem_with(
 BOOKING_NOT_CANCELLABLE = _problem_with({"booking_id": _STR, "booking_status": _STATUS})
 # A plain Problem too: 409 "request in progress" for an Idempotency-Key still being decided.
 BOOKING_CONFLICT = {"anyOf": [{"$ref": REF.format(model="BookingRejected")}, PROBLEM_REF]}
+CHECK_IN_REFUSED = _problem_with(
+    {
+        "type": {"const": REFUSAL_TYPE},
+        "status": {"const": 409},
+        "reason": {"type": "string", "enum": list(CHECK_IN_REFUSALS)},
+        "ticket_id": _STR,
+    },
+    {"checked_in_at": {**_STR, "description": f"Only with reason {ALREADY_CHECKED_IN}."}},
+)
 TAGS = (
     ("auth", "Accounts and bearer tokens"),
     ("shows", "Shows and ticket search"),
     ("booking", "Booking, status and cancellation"),
     ("orders", "Orders: seats held while the buyer pays, the payment provider's webhook"),
+    ("tickets", "Tickets of bookings and orders, and check-in at the door"),
     ("feed", "The public event feed and webhook subscriptions, for admins"),
     ("operations", "Health, readiness, metrics and this document"),
 )
@@ -178,6 +191,20 @@ REFRESH_ROTATION = (
 PASSWORD_CHANGE = (
     "Ends every session of the user (their refresh tokens stop working) and answers a new one for "
     "the caller. A wrong current password is a 403 and counts as a failed login (429 past the limit)."
+)
+BOOKING_TICKETS = (
+    "The owner's or an admin's; anyone else gets a 404. A confirmed booking's missing tickets "
+    "are issued on this read. qr_url serves the secret as an SVG QR code."
+)
+ORDER_TICKETS = (
+    "The owner's or an admin's; anyone else gets a 404. An order has tickets once it is paid."
+)
+CHECK_IN = (
+    "For scanners and admins. Admits a valid ticket once: of several gates scanning one ticket "
+    "at the same moment one gets 200, the others 409 already_checked_in. A retry with the nonce "
+    "of the admitting scan gets the same 200. show_id names the show the gate serves "
+    "(409 wrong_show for another). revoked: the booking or order was cancelled; unpaid: the "
+    "order became refund_due."
 )
 FEED = (
     "The public part of each event after position `after`, in log order: an allow-list of fields "
@@ -323,6 +350,28 @@ OPERATIONS: tuple[Operation, ...] = (
         description=PAYMENT_WEBHOOK,
     ),
     Operation(
+        "GET", "/booking/tickets/{booking_id}/tickets", "A booking's tickets",
+        id="listBookingTickets", tag="tickets", response=TicketsOut, auth="user", errors=(404,),
+        description=BOOKING_TICKETS,
+    ),
+    Operation(
+        "GET", "/orders/{order_id}/tickets", "An order's tickets", id="listOrderTickets",
+        tag="tickets", response=TicketsOut, auth="user", errors=(404,), description=ORDER_TICKETS,
+    ),
+    Operation(
+        "GET", "/tickets/{ticket_id}/qr.svg", "A ticket's secret as an SVG QR code",
+        id="getTicketQrCode", tag="tickets", auth="user", errors=(404,), media_type="image/svg+xml",
+    ),
+    Operation(
+        "POST", "/checkin", "Check a ticket in at the door", id="checkIn", tag="tickets",
+        body=CheckInIn, response=CheckedInOut, auth="scanner", errors=(404, 409),
+        problems=((409, {"$ref": REF.format(model="CheckInRefused")}),), description=CHECK_IN,
+    ),
+    Operation(
+        "GET", "/shows/{show_id}/checkins", "How many of a show's tickets are checked in",
+        id="showCheckins", tag="tickets", response=CheckinsOut, auth="scanner", errors=(404,),
+    ),
+    Operation(
         "GET", "/events", "The public event feed", id="listEvents", tag="feed", query=FeedQuery,
         response=FeedOut, auth="admin", errors=(422,), description=FEED,
     ),
@@ -411,7 +460,7 @@ def _errors(op: Operation) -> list[int]:
         implied += [400, 413, 415, 422]
     if op.auth != "none":
         implied.append(401)
-    if op.auth == "admin":
+    if op.auth in ("scanner", "admin"):
         implied.append(403)
     return sorted(set(implied) | set(op.errors))
 
@@ -523,6 +572,7 @@ def openapi_document(max_quantity: int = DEFAULT_MAX_QUANTITY) -> dict[str, Any]
                 "BookingNotCancellable": BOOKING_NOT_CANCELLABLE,
                 "OrderRejected": ORDER_REJECTED,
                 "OrderNotChangeable": ORDER_NOT_CHANGEABLE,
+                "CheckInRefused": CHECK_IN_REFUSED,
             },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

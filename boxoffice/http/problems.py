@@ -21,6 +21,7 @@ from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
 from boxoffice.domain.orders import OrderNotChangeable, UnknownOrder
 from boxoffice.eventstore import StoreUnavailable
 from boxoffice.projections.cursors import InvalidCursor
+from boxoffice.tickets.ledger import TicketContended
 
 from . import keys
 
@@ -146,6 +147,13 @@ def _from_domain(exc: Exception) -> Problem | None:
             )
         case InvalidCursor():
             return invalid([{"field": "cursor", "message": "is not a cursor this service issued"}])
+        case TicketContended():
+            return Problem(
+                503,
+                _phrase(503),
+                "The ticket is changing under too many requests at once; retry.",
+                headers={"Retry-After": "1"},
+            )
         case StoreUnavailable() | ConnectionFailure():
             log.warning("store unavailable: %s", exc)
             return store_unavailable()

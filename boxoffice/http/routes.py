@@ -6,6 +6,7 @@ from aiohttp import web
 
 from . import (
     booking,
+    checkin,
     feed,
     metrics,
     openapi,
@@ -14,6 +15,7 @@ from . import (
     payments,
     sessions,
     shows,
+    tickets,
     users,
     webhooks,
 )
@@ -41,6 +43,11 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/orders/{order_id}/cancel", orders.cancel_order)
     app.router.add_post("/orders/{order_id}/mark-paid", orders.mark_paid)
     app.router.add_post("/payments/webhook", payments.payment_webhook)
+    app.router.add_get("/booking/tickets/{booking_id}/tickets", tickets.booking_tickets)
+    app.router.add_get("/orders/{order_id}/tickets", tickets.order_tickets)
+    app.router.add_get("/tickets/{ticket_id}/qr.svg", tickets.ticket_qr)
+    app.router.add_post("/checkin", checkin.check_in)
+    app.router.add_get("/shows/{show_id}/checkins", checkin.show_checkins)
     app.router.add_get("/events", feed.events)
     app.router.add_post("/webhooks", webhooks.create_webhook)
     app.router.add_get("/webhooks", webhooks.list_webhooks)

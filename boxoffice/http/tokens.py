@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from boxoffice.domain.users import ADMIN, ROLES
+from boxoffice.domain.users import ADMIN, ROLES, SCANNER
 
 ALGORITHM = "HS256"
 ISSUER = "boxoffice"
@@ -29,6 +29,11 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
+
+    @property
+    def may_scan(self) -> bool:
+        """Scanners check tickets in at the door, and so may admins."""
+        return self.role in (SCANNER, ADMIN)
 
 
 class InvalidToken(Exception):

@@ -6,8 +6,9 @@ from .bookings import BOOKINGS
 from .model import ReadModel
 from .offers import OFFERS
 from .orders import ORDERS
+from .tickets import TICKETS
 from .users import USERS
 
 READ_MODELS: dict[str, ReadModel] = {
-    model.name: model for model in (OFFERS, BOOKINGS, ORDERS, USERS)
+    model.name: model for model in (OFFERS, BOOKINGS, ORDERS, USERS, TICKETS)
 }

@@ -1,6 +1,10 @@
 """Users: profile and role, never the password hash (login reads the user's stream).
 
 ``position`` (in the log) orders users registered within the same millisecond.
+A grant or revocation sets a flag per role (``has_admin``, ``has_scanner``): a
+user may hold several roles, and ``role`` as shown is the most privileged one,
+as in an access token.  ``role`` itself stays the role registered with (a read
+model built before flags may hold a granted role there: rebuild it).
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ from __future__ import annotations
 from pymongo import ASCENDING, IndexModel
 
 from boxoffice.domain.events import Event, RoleGranted, RoleRevoked, UserRegistered
-from boxoffice.domain.users import CUSTOMER
+from boxoffice.domain.users import ROLES
 from boxoffice.eventstore import RecordedEvent
 
 from .instants import epoch_us, iso_utc
@@ -34,12 +38,21 @@ def project_user(recorded: RecordedEvent, event: Event) -> list[Write]:
                     },
                 )
             ]
-        case RoleGranted():
-            return [guarded(event.user_id, VERSION, recorded.version, {"role": event.role})]
-        case RoleRevoked():
-            # Admin is the only role granted on top of customer so far.
-            return [guarded(event.user_id, VERSION, recorded.version, {"role": CUSTOMER})]
+        case RoleGranted() | RoleRevoked():
+            held = isinstance(event, RoleGranted)
+            flag = {_flag(event.role): held}
+            return [guarded(event.user_id, VERSION, recorded.version, flag)]
     return []
+
+
+def _flag(role: str) -> str:
+    return f"has_{role}"
+
+
+def _role(doc: Document) -> str:
+    """The most privileged role the user holds."""
+    held: list[str] = [doc["role"], *(role for role in ROLES if doc.get(_flag(role)))]
+    return max(held, key=lambda role: ROLES.index(role) if role in ROLES else -1)
 
 
 def user_out(doc: Document) -> Document:
@@ -47,7 +60,7 @@ def user_out(doc: Document) -> Document:
         "user_id": doc["_id"],
         "email": doc["email"],
         "name": doc["name"],
-        "role": doc["role"],
+        "role": _role(doc),
         "registered_at": iso_utc(doc["registered_us"]),
     }
 

@@ -28,6 +28,12 @@ PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
     "BookingConfirmed": _BOOKING,
     "BookingRejected": _BOOKING | {"reason"},
     "BookingCancelled": _BOOKING | {"cancelled_by"},
+    # Never the secret: it is what gets a ticket's holder in.
+    "TicketIssued": frozenset(
+        {"ticket_id", "source", "source_id", "seat", "show_id", "category", "user_id"}
+    ),
+    "TicketRevoked": frozenset({"ticket_id", "reason"}),
+    "TicketCheckedIn": frozenset({"ticket_id", "show_id", "category", "checked_in_at"}),
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from boxoffice.commands.users import grant_admin
+from boxoffice.commands.users import grant_admin, grant_scanner
 from boxoffice.http import keys
 
 
@@ -19,8 +19,9 @@ class Actor:
     headers: dict[str, str]
 
 
-async def sign_up(client: TestClient, *, admin: bool = False) -> Actor:
-    """Register and log in through HTTP; an admin is granted the role the way the CLI does it."""
+async def sign_up(client: TestClient, *, admin: bool = False, scanner: bool = False) -> Actor:
+    """Register and log in through HTTP; an admin or a scanner is granted the role the way
+    the CLI does it."""
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     password = "correct horse battery"
     registered = await client.post("/auth/register", json={"email": email, "password": password})
@@ -28,6 +29,8 @@ async def sign_up(client: TestClient, *, admin: bool = False) -> Actor:
     user_id = (await registered.json())["user_id"]
     if admin:
         await grant_admin(client.app[keys.EVENT_STORE], email)
+    if scanner:
+        await grant_scanner(client.app[keys.EVENT_STORE], email)
     login = await client.post("/auth/login", json={"email": email, "password": password})
     assert login.status == 200, await login.text()
     token = (await login.json())["access_token"]
@@ -79,3 +82,11 @@ async def book(
         headers=headers,
     )
     return response.status, await response.json()
+
+
+async def tickets(client: TestClient, actor: Actor, booking_id: str) -> list[dict[str, Any]]:
+    """The booking's tickets: reading them issues any the ticket issuer has not issued yet, so
+    afterwards no ticket of the booking is still to be appended."""
+    response = await client.get(f"/booking/tickets/{booking_id}/tickets", headers=actor.headers)
+    assert response.status == 200, await response.text()
+    return list((await response.json())["items"])

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 
 from boxoffice.http import keys
 
-from .actors import book, new_show, sign_up
+from .actors import book, new_show, sign_up, tickets
 
 
 async def feed(client: TestClient, headers: dict[str, str], **params: int) -> dict:  # type: ignore[type-arg]
@@ -20,7 +20,8 @@ async def feed(client: TestClient, headers: dict[str, str], **params: int) -> di
 async def test_an_admin_pages_through_the_whole_log_in_order(client: TestClient) -> None:
     admin = await sign_up(client, admin=True)
     customer = await sign_up(client)
-    await book(client, customer, await new_show(client, admin))
+    _, booked = await book(client, customer, await new_show(client, admin))
+    await tickets(client, customer, booked["booking_id"])
     head = await client.app[keys.EVENT_STORE].head_position()
     seen, after = [], 0
     while True:
@@ -36,7 +37,8 @@ async def test_an_admin_pages_through_the_whole_log_in_order(client: TestClient)
     assert positions == sorted(set(positions)) and positions[-1] == head
     types = [item["type"] for item in seen]
     assert types[:2] == ["UserRegistered", "RoleGranted"]
-    assert types[-2:] == ["BookingRequested", "BookingConfirmed"]
+    assert types[-3:] == ["BookingRequested", "BookingConfirmed", "TicketIssued"]
+    assert "secret" not in seen[-1]["data"] and seen[-1]["data"]["seat"] == 0
     assert set(seen[0]) == {"id", "position", "stream", "type", "data", "recorded_at"}
 
 

@@ -75,7 +75,7 @@ async def test_the_rebuild_command_prints_one_summary_line(
 
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"rebuilt offers, bookings, orders, users: {history.events} events in \d+\.\d s "
+        rf"rebuilt offers, bookings, orders, users, tickets: {history.events} events in \d+\.\d s "
         r"\(\d+ events/s\)\n",
         result.output,
     )

@@ -146,3 +146,26 @@ async def test_users_list_shows_every_user_in_registration_order_without_hashes(
     users = [json.loads(line) for line in result.stdout.splitlines()]
     assert [u["email"] for u in users] == emails
     assert set(users[0]) == {"user_id", "email", "name", "role", "registered_at"}
+
+
+async def users_command(settings: Settings, mongo_uri: str, *args: str) -> Result:
+    """``boxoffice users ...`` in a thread, as ``grant_admin`` runs it."""
+    env = {"MONGODB_URI": mongo_uri, "BOXOFFICE_DB_NAME": settings.db_name}
+    argv = ["--data-dir", str(Path(settings.data_dir)), "users", *args]
+    return await asyncio.to_thread(CliRunner().invoke, main, argv, env=env)
+
+
+async def test_grant_scanner_lets_the_next_login_scan_and_revoke_scanner_takes_it_back(
+    client: TestClient, settings: Settings, mongo_uri: str
+) -> None:
+    email = f"{uuid.uuid4().hex[:12]}@example.com"
+    await client.post("/auth/register", json={"email": email, "password": PASSWORD})
+
+    granted = await users_command(settings, mongo_uri, "grant-scanner", email)
+    role_granted = await role_at_login(client, email)
+    revoked = await users_command(settings, mongo_uri, "revoke-scanner", email)
+
+    assert (granted.exit_code, granted.output) == (0, f"{email} is now a scanner\n")
+    assert role_granted == "scanner"
+    assert (revoked.exit_code, revoked.output) == (0, f"{email} is no longer a scanner\n")
+    assert await role_at_login(client, email) == "customer"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from ..e2e.actors import Actor, book, new_show, sign_up
+from ..e2e.actors import Actor, book, new_show, sign_up, tickets
 from .conftest import log_head
 
 
@@ -32,6 +32,7 @@ async def booked(client: TestClient, owner: Actor) -> dict[str, Any]:
     show_id = await new_show(client, admin, capacity=5)
     status, body = await book(client, owner, show_id, quantity=2)
     assert status == 201
+    await tickets(client, owner, body["booking_id"])  # the log is quiet from here on
     return body
 
 

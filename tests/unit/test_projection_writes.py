@@ -7,12 +7,23 @@ from datetime import UTC, datetime
 import pytest
 from pymongo import UpdateOne
 
-from boxoffice.domain.events import BookingConfirmed, BookingRequested, Event, ShowCreated
+from boxoffice.audit.read_model_replica import ReadModelReplica
+from boxoffice.domain.events import (
+    BookingConfirmed,
+    BookingRequested,
+    Event,
+    RoleGranted,
+    RoleRevoked,
+    ShowCreated,
+    UserRegistered,
+)
+from boxoffice.domain.users import ADMIN, CUSTOMER, SCANNER
 from boxoffice.eventstore import RecordedEvent
 from boxoffice.projections.bookings import project_booking
 from boxoffice.projections.cursors import InvalidCursor, decode_cursor, encode_cursor
 from boxoffice.projections.instants import epoch_us, iso_utc
 from boxoffice.projections.offers import project_offer
+from boxoffice.projections.users import USERS, user_out
 
 AT = datetime(2027, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 
@@ -75,3 +86,19 @@ def test_a_cursor_decodes_to_what_it_encoded() -> None:
 def test_a_forged_cursor_is_refused(cursor: str) -> None:
     with pytest.raises(InvalidCursor):
         decode_cursor(cursor)
+
+
+def test_a_users_role_is_the_most_privileged_held_through_grants_and_revocations() -> None:
+    registered = UserRegistered("u1", "ada@example.com", "Ada", "hash", CUSTOMER)
+    replica = ReadModelReplica([USERS])
+    changes: list[Event] = [
+        registered,
+        RoleGranted("u1", SCANNER),
+        RoleGranted("u1", ADMIN),
+        RoleRevoked("u1", ADMIN),
+    ]
+    roles = []
+    for version, event in enumerate(changes, start=1):
+        replica.observe(recorded(event, version))
+        roles.append(user_out(replica.documents["users"]["u1"])["role"])
+    assert roles == [CUSTOMER, SCANNER, ADMIN, SCANNER]
