@@ -14,6 +14,7 @@ from boxoffice.projections import queries
 from . import keys
 from .auth import Principal, authenticated
 from .booking_models import BookIn, CancelIn, StatusQuery
+from .decided import render_decision
 from .idempotency import idempotency_key
 from .problems import Problem, invalid, store_unavailable
 from .ratelimit import enforce
@@ -47,17 +48,7 @@ def ensure_store_available(request: web.Request) -> None:
 
 
 def render(reply: Reply) -> web.Response:
-    """The same Reply always renders to the same response, so a stored one replays exactly."""
-    if reply.status == 409:
-        raise Problem(
-            409,
-            "Booking rejected",
-            f"The booking was rejected: {reply.body['reason']}.",
-            type=REJECTION_TYPE,
-            **reply.body,
-        )
-    headers = {"Location": reply.body["status_url"]} if "status_url" in reply.body else None
-    return web.json_response(reply.body, status=reply.status, headers=headers)
+    return render_decision(reply.status, reply.body, what="booking", refused_type=REJECTION_TYPE)
 
 
 async def status(request: web.Request) -> web.Response:

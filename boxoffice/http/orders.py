@@ -20,6 +20,7 @@ from boxoffice.projections import order_queries
 from . import keys
 from .auth import Principal, authenticated, require_admin
 from .booking import ensure_store_available
+from .decided import render_decision
 from .idempotency import idempotency_key
 from .order_models import OrdersQuery, PlaceOrderIn
 from .problems import Problem, invalid
@@ -53,16 +54,7 @@ async def place_order(request: web.Request) -> web.Response:
 
 
 def render(reply: OrderReply) -> web.Response:
-    if reply.status == 409:
-        raise Problem(
-            409,
-            "Order rejected",
-            f"The order was rejected: {reply.body['reason']}.",
-            type=REJECTION_TYPE,
-            **reply.body,
-        )
-    headers = {"Location": reply.body["status_url"]} if "status_url" in reply.body else None
-    return web.json_response(reply.body, status=reply.status, headers=headers)
+    return render_decision(reply.status, reply.body, what="order", refused_type=REJECTION_TYPE)
 
 
 async def get_order(request: web.Request) -> web.Response:
