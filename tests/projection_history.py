@@ -10,14 +10,13 @@ import random
 import uuid
 from collections.abc import Sequence
 
-from boxoffice.domain.decisions import decide_batch
+from boxoffice.domain.decisions import decide_batch, decide_each
 from boxoffice.domain.events import Event, RoleGranted
 from boxoffice.domain.inventory import (
     CONFIRMED,
     CancelBooking,
     Inventory,
     RequestBooking,
-    decide_each,
     fold,
 )
 from boxoffice.domain.shows import Category, CreateShow, create_show
@@ -99,7 +98,8 @@ class History:
         chosen = self.rng.sample(confirmed, min(count, len(confirmed)))
         if not chosen:
             return
-        outcome = decide_each(state, [CancelBooking(b.booking_id, b.user_id) for b in chosen])
+        cancels = [CancelBooking(b.booking_id, b.user_id) for b in chosen]
+        outcome = decide_each(state, cancels, now_ms=0)
         self.inventories[stream] = outcome.state
         await self.append(stream, outcome.events, state.version)
 
