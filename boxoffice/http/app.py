@@ -15,6 +15,7 @@ from boxoffice.commands.booking_requests import BookingRequests
 from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.commands.request_recovery import RequestRecovery
 from boxoffice.commands.sessions import RefreshTokens
+from boxoffice.commands.show_cancellation import ShowCancellations
 from boxoffice.commands.shows import ShowCatalog
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
@@ -81,7 +82,7 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
     app[keys.BOOKING_REQUESTS] = requests
     app[keys.BOOKINGS] = BookingService(
         queues,
-        ShowCatalog(store),
+        ShowCatalog(store, settings.hold_seconds),
         requests,
         functools.partial(queries.get_booking, database),
         functools.partial(app[keys.PROJECTIONS].wait_for, projections=(BOOKINGS.name, OFFERS.name)),
@@ -99,6 +100,20 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
     yield
     await cancel_until_done([recovering])
     await queues.close()
+
+
+async def _show_cancellations(app: web.Application) -> AsyncIterator[None]:
+    """Every process completes the show cancellations started, resuming where any got to."""
+    settings = app[keys.SETTINGS]
+    cancellations = ShowCancellations(
+        app[keys.EVENT_STORE],
+        app[keys.DATABASE]["followers"],
+        batch=settings.show_cancel_batch,
+        pause_seconds=settings.show_cancel_pause_seconds,
+    )
+    following = asyncio.create_task(cancellations.run(), name="show-cancellations")
+    yield
+    await cancel_until_done([following])
 
 
 async def _passwords(app: web.Application) -> AsyncIterator[None]:
@@ -141,6 +156,7 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app.cleanup_ctx.append(sealer_ctx)
     app.cleanup_ctx.append(webhooks_ctx)
     app.cleanup_ctx.append(_bookings)
+    app.cleanup_ctx.append(_show_cancellations)
     app.cleanup_ctx.extend([_sessions, _passwords, _rate_limits])
     app.on_response_prepare.append(_without_version_banner)
     setup_metrics(app)

@@ -16,7 +16,10 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from pymongo.errors import ConnectionFailure
 
-from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
+from boxoffice.commands.show_changes import InvalidSchedule
+from boxoffice.commands.shows import UnknownShow
+from boxoffice.domain.inventory import SHOW_CANCELLED, BookingNotCancellable, UnknownBooking
+from boxoffice.domain.show_changes import ChangeRefused, ShowNotChangeable
 from boxoffice.eventstore import StoreUnavailable
 from boxoffice.projections.cursors import InvalidCursor
 
@@ -119,6 +122,21 @@ def _from_domain(exc: Exception) -> Problem | None:
             )
         case UnknownBooking():
             return Problem(404, "Booking not found", "No booking with this id is visible to you.")
+        case UnknownShow():
+            return Problem(404, "Show not found", "No show has this id.")
+        case InvalidSchedule():
+            return invalid([{"field": f, "message": m} for f, m in exc.problems])
+        case ChangeRefused():
+            members: dict[str, Any] = {"reason": exc.reason, "category": exc.category, **exc.facts}
+            return Problem(409, "Change refused", f"Nothing was changed: {exc.detail}.", **members)
+        case ShowNotChangeable():
+            return Problem(
+                409,
+                "Show cancelled",
+                f"The show is {exc.status}; it can no longer change.",
+                reason=SHOW_CANCELLED,
+                show_status=exc.status,
+            )
         case InvalidCursor():
             return invalid([{"field": "cursor", "message": "is not a cursor this service issued"}])
         case StoreUnavailable() | ConnectionFailure():

@@ -5,6 +5,10 @@ from __future__ import annotations
 from .bookings import BOOKINGS
 from .model import ReadModel
 from .offers import OFFERS
+from .sales import SALES
+from .shows import SHOWS
 from .users import USERS
 
-READ_MODELS: dict[str, ReadModel] = {model.name: model for model in (OFFERS, BOOKINGS, USERS)}
+READ_MODELS: dict[str, ReadModel] = {
+    model.name: model for model in (OFFERS, BOOKINGS, USERS, SHOWS, SALES)
+}

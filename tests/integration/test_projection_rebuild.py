@@ -73,6 +73,8 @@ async def test_a_rebuild_of_one_read_model_leaves_the_others_alone(
     assert [(p["_id"], p["generation"]) for p in pointers] == [
         ("bookings", 2),
         ("offers", 3),
+        ("sales", 2),
+        ("shows", 2),
         ("users", 2),
     ]
 
