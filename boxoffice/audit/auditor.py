@@ -7,7 +7,19 @@ from boxoffice.domain.events import (
     BookingConfirmed,
     BookingRejected,
     BookingRequested,
+    CapacityChanged,
+    CategoryAdded,
     InventoryOpened,
+    OrderCancelled,
+    OrderExpired,
+    OrderPaid,
+    OrderPlaced,
+    OrderRefundDue,
+    OrderRejected,
+    PaymentRefused,
+    SalesWindowSet,
+    ShowCancellationStarted,
+    ShowCancelled,
     from_stored,
 )
 from boxoffice.eventstore import RecordedEvent
@@ -24,6 +36,18 @@ INVENTORY_TYPES = frozenset(
         BookingConfirmed,
         BookingRejected,
         BookingCancelled,
+        OrderPlaced,
+        OrderRejected,
+        OrderPaid,
+        PaymentRefused,
+        OrderExpired,
+        OrderCancelled,
+        OrderRefundDue,
+        SalesWindowSet,
+        CategoryAdded,
+        CapacityChanged,
+        ShowCancellationStarted,
+        ShowCancelled,
     )
 )
 
@@ -63,7 +87,11 @@ class LogAuditor:
         self._next_position = max(self._next_position, position + 1)
 
     def finish(self) -> list[Violation]:
-        return [v for inventory in self._inventories.values() for v in inventory.undecided()]
+        return [
+            v
+            for inventory in self._inventories.values()
+            for v in inventory.undecided() + inventory.left_after_cancellation()
+        ]
 
     def _sequence_violations(self, event: RecordedEvent) -> list[Violation]:
         found = []
