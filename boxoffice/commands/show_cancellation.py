@@ -24,7 +24,7 @@ from boxoffice.domain.events import ShowCancellationStarted
 from boxoffice.domain.inventory import CANCELLED
 from boxoffice.domain.show_changes import decide_cancellation_step, decide_show_cancel
 from boxoffice.eventstore import EventStore
-from boxoffice.followers import follow
+from boxoffice.followers import cancel_until_done, follow
 
 from .inventory_writer import InventoryWriter
 from .shows import UnknownShow
@@ -75,6 +75,14 @@ class ShowCancellations:
         self._pause_seconds = pause_seconds
         self._idle_seconds = idle_seconds
         self._position: int | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="show-cancellations")
+        self._task.add_done_callback(_report_crash)
+
+    async def stop(self) -> None:
+        await cancel_until_done([self._task] if self._task is not None else [])
 
     async def run(self) -> None:
         await follow(self.step, "show cancellations", log, self._forget_position)
@@ -107,3 +115,8 @@ class ShowCancellations:
             doc = await self._checkpoints.find_one({"_id": CHECKPOINT_ID})
             self._position = int(doc["position"]) if doc else 0
         return self._position
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s stopped", task.get_name(), exc_info=task.exception())

@@ -111,9 +111,9 @@ async def _show_cancellations(app: web.Application) -> AsyncIterator[None]:
         batch=settings.show_cancel_batch,
         pause_seconds=settings.show_cancel_pause_seconds,
     )
-    following = asyncio.create_task(cancellations.run(), name="show-cancellations")
+    cancellations.start()
     yield
-    await cancel_until_done([following])
+    await cancellations.stop()
 
 
 async def _passwords(app: web.Application) -> AsyncIterator[None]:
