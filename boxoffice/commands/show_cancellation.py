@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -35,6 +36,7 @@ Document = dict[str, Any]
 CHECKPOINT_ID = "show-cancellations"
 READ_BATCH = 1_000
 IDLE_SECONDS = 0.25
+CHECKPOINT_SECONDS = 1.0
 
 
 async def start_cancellation(store: EventStore, show_id: str, cancelled_by: str) -> tuple[str, int]:
@@ -75,6 +77,7 @@ class ShowCancellations:
         self._pause_seconds = pause_seconds
         self._idle_seconds = idle_seconds
         self._position: int | None = None
+        self._saved_at = -math.inf
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -91,24 +94,32 @@ class ShowCancellations:
         self._position = None
 
     async def step(self) -> None:
-        """Complete every cancellation started after the checkpoint, then move it past them."""
+        """Complete every cancellation started after the checkpoint, then move it past them.
+
+        The checkpoint is saved at once after a cancellation, else at most every
+        CHECKPOINT_SECONDS: behind, it only makes a restart read again events it
+        passes over, and find completed cancellations that need nothing more.
+        """
         position = await self._checkpoint()
         events = [e async for e in self._store.read_all(position, limit=READ_BATCH)]
         if not events:
             await self._store.wait_for_events(position, self._idle_seconds)
             return
-        for event in events:
-            if event.type == ShowCancellationStarted.__name__:
-                await complete_cancellation(
-                    self._store,
-                    event.data["show_id"],
-                    batch=self._batch,
-                    pause_seconds=self._pause_seconds,
-                )
+        started = [e for e in events if e.type == ShowCancellationStarted.__name__]
+        for event in started:
+            await complete_cancellation(
+                self._store,
+                event.data["show_id"],
+                batch=self._batch,
+                pause_seconds=self._pause_seconds,
+            )
         self._position = events[-1].position
-        await self._checkpoints.update_one(
-            {"_id": CHECKPOINT_ID}, {"$max": {"position": self._position}}, upsert=True
-        )
+        now = asyncio.get_running_loop().time()
+        if started or now - self._saved_at >= CHECKPOINT_SECONDS:
+            await self._checkpoints.update_one(
+                {"_id": CHECKPOINT_ID}, {"$max": {"position": self._position}}, upsert=True
+            )
+            self._saved_at = now
 
     async def _checkpoint(self) -> int:
         if self._position is None:
