@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     hold_sweep_seconds: float = Field(default=1.0, gt=0, le=60)
     payment_webhook_secret: SecretStr | None = None
     payment_webhook_tolerance_seconds: int = Field(default=300, ge=1, le=3600)
+    show_cancel_batch: int = Field(default=200, ge=1, le=10_000)
+    show_cancel_pause_seconds: float = Field(default=0.0, ge=0, le=60)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     bcrypt_concurrency: int = Field(default=4, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)

@@ -105,7 +105,8 @@ class History:
         chosen = self.rng.sample(confirmed, min(count, len(confirmed)))
         if not chosen:
             return
-        outcome = decide_each(state, [CancelBooking(b.booking_id, b.user_id) for b in chosen], 0)
+        cancels = [CancelBooking(b.booking_id, b.user_id) for b in chosen]
+        outcome = decide_each(state, cancels, now_ms=0)
         self.inventories[stream] = outcome.state
         await self.append(stream, outcome.events, state.version)
 

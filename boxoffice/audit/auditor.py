@@ -7,8 +7,13 @@ from boxoffice.domain.events import (
     BookingConfirmed,
     BookingRejected,
     BookingRequested,
+    CapacityChanged,
+    CategoryAdded,
     Event,
     InventoryOpened,
+    SalesWindowSet,
+    ShowCancellationStarted,
+    ShowCancelled,
     from_stored,
 )
 from boxoffice.eventstore import RecordedEvent
@@ -34,6 +39,11 @@ INVENTORY_TYPES = frozenset(
         BookingRejected,
         BookingCancelled,
         *ORDER_EVENTS,
+        SalesWindowSet,
+        CategoryAdded,
+        CapacityChanged,
+        ShowCancellationStarted,
+        ShowCancelled,
     )
 )
 

@@ -1,5 +1,10 @@
 """The booking and order lifecycles of one inventory stream, checked as its events are folded.
 
+Orders and show changes are folded too, so capacities that change and seats
+held by orders count as the booking worker counts them.  A show whose sales
+closed for its cancellation sells nothing more, and once its cancellation is
+complete it has no confirmed booking and no held or paid order left.
+
 The fold is the domain's own ``evolve``, so the audit counts seats exactly as
 the booking worker does.  An event that the lifecycle forbids (a decision
 without a request, a second cancellation ...) is reported and NOT folded:
@@ -17,28 +22,42 @@ from boxoffice.domain.events import (
     BookingConfirmed,
     BookingRejected,
     BookingRequested,
+    CapacityChanged,
     Event,
+    OrderPaid,
     OrderPlaced,
 )
-from boxoffice.domain.inventory import CANCELLED, CONFIRMED, PENDING, Inventory, evolve
+from boxoffice.domain.inventory import (
+    ACTIVE,
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    PAID,
+    PENDING,
+    Inventory,
+    evolve,
+)
 
 from .orders import order_violation, overdue_holds, seat_accounting
 from .violations import (
     AVAILABILITY_OUT_OF_RANGE,
     CANCEL_WITHOUT_CONFIRMATION,
+    CANCELLED_SHOW_NOT_EMPTY,
+    CATEGORY_UNKNOWN,
     DECISION_WITHOUT_REQUEST,
     DOUBLE_CANCEL,
     DUPLICATE_DECISION,
     DUPLICATE_REQUEST,
     PER_USER_LIMIT_EXCEEDED,
     REQUEST_WITHOUT_DECISION,
+    SALE_AFTER_CANCELLATION,
     Violation,
 )
 
 
 @dataclass
 class InventoryAudit:
-    """State of one inventory stream plus, per booking, the position of its latest event."""
+    """State of one inventory stream plus, per booking and order, the position of its latest event."""
 
     stream: str
     state: Inventory = field(default_factory=Inventory)
@@ -47,11 +66,14 @@ class InventoryAudit:
     last_position: int = 0
 
     def apply(self, position: int, event: Event) -> list[Violation]:
-        refusal = self._lifecycle_violation(position, event) or self._order_violation(
-            position, event
+        refusal = (
+            self._lifecycle_violation(position, event)
+            or self._order_violation(position, event)
+            or self._unknown_category(position, event)
         )
         if refusal is not None:
             return [refusal]
+        closed = self.state.status != ACTIVE
         evolve(self.state, event)
         self.last_position = position
         for ids, positions in (
@@ -61,12 +83,55 @@ class InventoryAudit:
             found_id = getattr(event, ids, None)
             if found_id is not None:
                 positions[found_id] = position
-        return self._seat_violations(position, event)
+        found = self._seat_violations(position, event)
+        if closed and _sells(event):
+            found.append(
+                Violation(
+                    SALE_AFTER_CANCELLATION,
+                    (position,),
+                    f"{self.stream}: {type(event).__name__} after the show's sales closed "
+                    "for its cancellation",
+                )
+            )
+        return found
+
+    def left_after_cancellation(self) -> list[Violation]:
+        """Bookings and orders still standing in a show whose cancellation completed."""
+        if self.state.status != CANCELLED:
+            return []
+        bookings = [
+            (self.booking_positions[b.booking_id], f"booking {b.booking_id} is confirmed")
+            for b in self.state.bookings.values()
+            if b.status == CONFIRMED
+        ]
+        orders = [
+            (self.order_positions[o.order_id], f"order {o.order_id} is {o.status}")
+            for o in self.state.orders.values()
+            if o.status in (AWAITING_PAYMENT, PAID)
+        ]
+        return [
+            Violation(
+                CANCELLED_SHOW_NOT_EMPTY,
+                (position,),
+                f"{self.stream}: the show was cancelled but {what}",
+            )
+            for position, what in bookings + orders
+        ]
+
+    def _unknown_category(self, position: int, event: Event) -> Violation | None:
+        """A capacity changed for a category never opened."""
+        if isinstance(event, CapacityChanged) and event.category not in self.state.categories:
+            return Violation(
+                CATEGORY_UNKNOWN,
+                (position,),
+                f"{self.stream}: capacity of {event.category}, a category never opened",
+            )
+        return None
 
     def finish(self, now_ms: int | None) -> list[Violation]:
         """What only the end of the log shows: undecided requests, seats that do not add up,
         and (given the time) holds long overdue."""
-        found = self.undecided()
+        found = self.undecided() + self.left_after_cancellation()
         found += seat_accounting(self.stream, self.state, self.last_position)
         if now_ms is not None:
             found += overdue_holds(self.stream, self.state, self.order_positions, now_ms)
@@ -147,3 +212,10 @@ class InventoryAudit:
                     )
                 )
         return found
+
+
+def _sells(event: Event) -> bool:
+    """Seats going to a buyer: a booking confirmed, an order placed, or re-held when paid late."""
+    return isinstance(event, BookingConfirmed | OrderPlaced) or (
+        isinstance(event, OrderPaid) and event.reheld
+    )

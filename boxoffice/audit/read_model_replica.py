@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from boxoffice.domain.events import UnknownEventType, from_stored
+from boxoffice.domain.events import UnknownEventType
 from boxoffice.eventstore import RecordedEvent
 from boxoffice.projections.model import ReadModel, Write
 from boxoffice.projections.read_models import READ_MODELS
@@ -34,7 +34,7 @@ class ReadModelReplica:
             if event.type not in model.event_types:
                 continue
             try:
-                writes = model.project(event, from_stored(event.type, event.data))
+                writes = model.writes(event)
             except (TypeError, KeyError, ValueError, UnknownEventType):
                 continue
             for write in writes:

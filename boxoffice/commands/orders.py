@@ -60,12 +60,10 @@ class OrderService:
         submission: Submission,
         catalog: ShowCatalog,
         find_order: FindDecided,
-        default_hold_seconds: int,
     ) -> None:
         self._submission = submission
         self._catalog = catalog
         self._find_order = find_order
-        self._default_hold_seconds = default_hold_seconds
 
     async def place(self, command: PlaceOrderRequest) -> OrderReply:
         show = await self._catalog.get(command.show_id)
@@ -81,13 +79,13 @@ class OrderService:
         )
         if len({line.currency for line in lines}) > 1:
             raise MixedCurrencies(sorted({line.currency for line in lines}))
-        hold_seconds = self._default_hold_seconds
+        assert show.hold_seconds is not None, "the catalog fills in the default hold"
         request = OrderRequest(
             uuid.uuid4().hex,
             command.user_id,
             command.show_id,
             lines,
-            hold_seconds,
+            show.hold_seconds,
             command.idempotency_key,
         )
         try:

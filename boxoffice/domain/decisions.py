@@ -41,7 +41,7 @@ REFUSALS = (UnknownBooking, BookingNotCancellable, UnknownOrder, OrderNotChangea
 def decide(state: Inventory, command: Command, now_ms: int) -> list[Event]:
     match command:
         case RequestBooking():
-            return decide_booking(state, command)
+            return decide_booking(state, command, now_ms)
         case CancelBooking():
             return decide_cancel(state, command)
         case PlaceOrder():

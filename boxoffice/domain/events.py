@@ -57,14 +57,85 @@ class ShowCreated(Event):
     categories: list[dict[str, Any]]
     per_user_limit: int | None
     created_by: str
+    sales_start: str | None = None
+    sales_end: str | None = None
+    hold_seconds: int | None = None
+    """None for shows created before shows had their own hold time: the setting applies."""
+
+
+@dataclass(frozen=True)
+class ShowChanged(Event):
+    """The show's description after a change, whole; ``changed`` names the fields that moved."""
+
+    show_id: str
+    title: str
+    venue: str
+    starts_at: str
+    sales_start: str | None
+    sales_end: str | None
+    hold_seconds: int | None
+    categories: list[dict[str, Any]]
+    changed: list[str]
+    changed_by: str
 
 
 @dataclass(frozen=True)
 class InventoryOpened(Event):
+    """One category's seats; every category of a show carries the show's sales window
+    (epoch milliseconds, as in ``SalesWindowSet``; None in shows opened before windows)."""
+
     show_id: str
     category: str
     capacity: int
     per_user_limit: int | None
+    starts_at_ms: int | None = None
+    sales_start_ms: int | None = None
+    sales_end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class SalesWindowSet(Event):
+    """When the show's seats may be sold, in epoch milliseconds: from ``sales_start_ms`` (None:
+    at once) until ``sales_end_ms`` (None: no end) and never from ``starts_at_ms`` on."""
+
+    show_id: str
+    starts_at_ms: int
+    sales_start_ms: int | None
+    sales_end_ms: int | None
+
+
+@dataclass(frozen=True)
+class CategoryAdded(Event):
+    show_id: str
+    category: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class CapacityChanged(Event):
+    show_id: str
+    category: str
+    capacity: int
+    previous_capacity: int
+    changed_by: str
+
+
+@dataclass(frozen=True)
+class ShowCancellationStarted(Event):
+    """Sales close for good; every booking and order of the show is to be cancelled."""
+
+    show_id: str
+    categories: list[str]
+    cancelled_by: str
+
+
+@dataclass(frozen=True)
+class ShowCancelled(Event):
+    """Every booking and order of the show has been cancelled: the cancellation is complete."""
+
+    show_id: str
+    categories: list[str]
+    cancelled_by: str
 
 
 @dataclass(frozen=True)
@@ -236,7 +307,13 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RoleRevoked,
         PasswordChanged,
         ShowCreated,
+        ShowChanged,
         InventoryOpened,
+        SalesWindowSet,
+        CategoryAdded,
+        CapacityChanged,
+        ShowCancellationStarted,
+        ShowCancelled,
         BookingRequested,
         BookingConfirmed,
         BookingRejected,

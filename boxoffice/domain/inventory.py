@@ -20,6 +20,8 @@ from .events import (
     BookingConfirmed,
     BookingRejected,
     BookingRequested,
+    CapacityChanged,
+    CategoryAdded,
     Event,
     InventoryOpened,
     OrderCancelled,
@@ -29,6 +31,9 @@ from .events import (
     OrderRefundDue,
     OrderRejected,
     PaymentRefused,
+    SalesWindowSet,
+    ShowCancellationStarted,
+    ShowCancelled,
 )
 
 SOLD_OUT = "sold_out"
@@ -36,6 +41,12 @@ INSUFFICIENT_AVAILABILITY = "insufficient_availability"
 PER_USER_LIMIT = "per_user_limit"
 UNKNOWN_SHOW = "unknown_show"
 UNKNOWN_CATEGORY = "unknown_category"
+NOT_ON_SALE = "not_on_sale"
+SHOW_OVER = "show_over"
+SHOW_CANCELLED = "show_cancelled"
+
+ACTIVE = "active"
+CANCELLING = "cancelling"
 
 PENDING = "pending"
 CONFIRMED = "confirmed"
@@ -141,7 +152,9 @@ class Inventory:
 
     ``held_by_user`` counts each buyer's seats across every category: confirmed
     bookings, and orders both held and paid.  ``payment_events`` are the provider
-    event ids already applied, so a redelivered webhook changes nothing.
+    event ids already applied, so a redelivered webhook changes nothing.  The
+    sales window is in epoch milliseconds (None: unbounded; a show opened before
+    shows had one has none); ``status`` is active, cancelling or cancelled.
     """
 
     show_id: str = ""
@@ -152,6 +165,11 @@ class Inventory:
     held_by_user: dict[str, int] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     payment_events: set[str] = field(default_factory=set)
+    starts_at_ms: int | None = None
+    sales_start_ms: int | None = None
+    sales_end_ms: int | None = None
+    status: str = ACTIVE
+    cancelled_by: str = ""
 
     @property
     def opened(self) -> bool:
@@ -175,6 +193,10 @@ def evolve(state: Inventory, event: Event) -> Inventory:
             state.show_id = event.show_id
             state.categories[event.category] = Seats(event.capacity, event.capacity)
             state.per_user_limit = event.per_user_limit
+            if event.starts_at_ms is not None:
+                state.starts_at_ms = event.starts_at_ms
+                state.sales_start_ms = event.sales_start_ms
+                state.sales_end_ms = event.sales_end_ms
         case BookingRequested():
             state.bookings[event.booking_id] = Booking(
                 event.booking_id, event.user_id, event.quantity, PENDING, None, event.category
@@ -187,9 +209,39 @@ def evolve(state: Inventory, event: Event) -> Inventory:
         case BookingCancelled():
             _take(state, event.category, event.user_id, -event.quantity)
             _set_status(state, event.booking_id, CANCELLED)
+        case (
+            SalesWindowSet()
+            | CategoryAdded()
+            | CapacityChanged()
+            | ShowCancellationStarted()
+            | ShowCancelled()
+        ):
+            _evolve_show(state, event)
         case _:
             _evolve_order(state, event)
     return state
+
+
+def _evolve_show(state: Inventory, event: Event) -> None:
+    """The show's own changes: its sales window, its categories' capacity, its cancellation."""
+    match event:
+        case SalesWindowSet():
+            state.starts_at_ms = event.starts_at_ms
+            state.sales_start_ms = event.sales_start_ms
+            state.sales_end_ms = event.sales_end_ms
+        case CategoryAdded():
+            state.categories[event.category] = Seats(event.capacity, event.capacity)
+        case CapacityChanged():
+            seats = state.categories[event.category]
+            grown = event.capacity - seats.capacity
+            state.categories[event.category] = Seats(
+                event.capacity, seats.available + grown, seats.held
+            )
+        case ShowCancellationStarted():
+            state.status = CANCELLING
+            state.cancelled_by = event.cancelled_by
+        case ShowCancelled():
+            state.status = CANCELLED
 
 
 def _evolve_order(state: Inventory, event: Event) -> None:
@@ -297,24 +349,56 @@ def fold(events: Iterable[Event], state: Inventory | None = None) -> Inventory:
 
 
 def open_inventory(
-    show_id: str, category: str, capacity: int, per_user_limit: int | None
+    show_id: str,
+    category: str,
+    capacity: int,
+    per_user_limit: int | None,
+    window: SalesWindowSet | None = None,
 ) -> list[Event]:
     if capacity < 1:
         raise ValueError("capacity must be at least 1")
-    return [InventoryOpened(show_id, category, capacity, per_user_limit)]
+    if window is None:
+        return [InventoryOpened(show_id, category, capacity, per_user_limit)]
+    return [
+        InventoryOpened(
+            show_id,
+            category,
+            capacity,
+            per_user_limit,
+            window.starts_at_ms,
+            window.sales_start_ms,
+            window.sales_end_ms,
+        )
+    ]
 
 
-def rejection_reason(state: Inventory, command: RequestBooking) -> str | None:
-    return shortfall(state, command.user_id, {command.category: command.quantity})[0]
+def rejection_reason(state: Inventory, command: RequestBooking, now_ms: int) -> str | None:
+    return shortfall(state, command.user_id, {command.category: command.quantity}, now_ms)[0]
+
+
+def not_selling(state: Inventory, now_ms: int) -> str | None:
+    """Why nothing of the show can be sold at ``now_ms``: cancelled, over, or outside its window."""
+    if state.status != ACTIVE:
+        return SHOW_CANCELLED
+    if state.starts_at_ms is not None and now_ms >= state.starts_at_ms:
+        return SHOW_OVER
+    if state.sales_start_ms is not None and now_ms < state.sales_start_ms:
+        return NOT_ON_SALE
+    if state.sales_end_ms is not None and now_ms >= state.sales_end_ms:
+        return NOT_ON_SALE
+    return None
 
 
 def shortfall(
-    state: Inventory, user_id: str, wanted: dict[str, int]
+    state: Inventory, user_id: str, wanted: dict[str, int], now_ms: int
 ) -> tuple[str | None, list[str]]:
     """Why ``wanted`` (seats by category) cannot go to ``user_id``, and the categories at fault.
 
     The per-user limit counts the buyer's seats of every category, held or sold.
     """
+    closed = not_selling(state, now_ms)
+    if closed is not None:
+        return closed, list(wanted)
     unknown = [c for c in wanted if c not in state.categories]
     if unknown:
         return UNKNOWN_CATEGORY, unknown
@@ -330,7 +414,7 @@ def shortfall(
     return None, []
 
 
-def decide_booking(state: Inventory, command: RequestBooking) -> list[Event]:
+def decide_booking(state: Inventory, command: RequestBooking, now_ms: int) -> list[Event]:
     """The events that answer a booking request; none when the booking id was already decided."""
     if command.booking_id in state.bookings:
         return []
@@ -338,7 +422,7 @@ def decide_booking(state: Inventory, command: RequestBooking) -> list[Event]:
         raise ValueError("quantity must be at least 1")
     details = (command.booking_id, command.show_id, command.category, command.user_id)
     requested = BookingRequested(*details, command.quantity)
-    reason = rejection_reason(state, command)
+    reason = rejection_reason(state, command, now_ms)
     if reason is not None:
         return [requested, BookingRejected(*details, command.quantity, reason)]
     return [requested, BookingConfirmed(*details, command.quantity)]

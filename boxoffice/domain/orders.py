@@ -24,9 +24,11 @@ from .events import (
     PaymentRefused,
 )
 from .inventory import (
+    ACTIVE,
     AWAITING_PAYMENT,
     EXPIRED,
     PAID,
+    SHOW_CANCELLED,
     Inventory,
     Order,
     OrderLine,
@@ -106,7 +108,7 @@ def decide_order(state: Inventory, command: PlaceOrder, now_ms: int) -> list[Eve
         raise ValueError("all items of an order share one currency")
     items = [line.to_data() for line in command.lines]
     wanted = {line.category: line.quantity for line in command.lines}
-    reason, at_fault = shortfall(state, command.user_id, wanted)
+    reason, at_fault = shortfall(state, command.user_id, wanted, now_ms)
     if reason is not None:
         refused = [item for item in items if item["category"] in at_fault]
         return [
@@ -168,6 +170,8 @@ def decide_payment(state: Inventory, command: ApplyPayment) -> list[Event]:
         return [_refused(state, order, command, refusal)]
     if order.status == AWAITING_PAYMENT:
         return [_paid(state, order, command, reheld=False)]
+    if order.status == EXPIRED and state.status != ACTIVE:
+        return [_refund_due(state, order, command, SHOW_CANCELLED)]
     if order.status == EXPIRED:
         wanted = {line.category: line.quantity for line in order.lines}
         if _seats_free(state, wanted):

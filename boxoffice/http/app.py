@@ -17,6 +17,7 @@ from boxoffice.commands.orders import OrderService
 from boxoffice.commands.passwords import PasswordHasher
 from boxoffice.commands.request_recovery import RequestRecovery
 from boxoffice.commands.sessions import RefreshTokens
+from boxoffice.commands.show_cancellation import ShowCancellations
 from boxoffice.commands.shows import ShowCatalog
 from boxoffice.commands.submission import Submission
 from boxoffice.database import connect
@@ -92,7 +93,7 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
         ),
         settings.booking_wait_seconds,
     )
-    catalog = ShowCatalog(store)
+    catalog = ShowCatalog(store, settings.hold_seconds)
     app[keys.BOOKINGS] = BookingService(
         submission, catalog, functools.partial(queries.get_booking, database)
     )
@@ -100,7 +101,6 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
         submission,
         catalog,
         functools.partial(order_queries.get_order, database),
-        settings.hold_seconds,
     )
     app[keys.ORDERS] = orders
     app[keys.PAYMENT_WEBHOOK_SECRET] = settings.resolved_payment_webhook_secret()
@@ -122,6 +122,20 @@ async def _bookings(app: web.Application) -> AsyncIterator[None]:
     yield
     await cancel_until_done(followers)
     await queues.close()
+
+
+async def _show_cancellations(app: web.Application) -> AsyncIterator[None]:
+    """Every process completes the show cancellations started, resuming where any got to."""
+    settings = app[keys.SETTINGS]
+    cancellations = ShowCancellations(
+        app[keys.EVENT_STORE],
+        app[keys.DATABASE]["followers"],
+        batch=settings.show_cancel_batch,
+        pause_seconds=settings.show_cancel_pause_seconds,
+    )
+    cancellations.start()
+    yield
+    await cancellations.stop()
 
 
 async def _passwords(app: web.Application) -> AsyncIterator[None]:
@@ -165,6 +179,7 @@ def create_app(settings: Settings, store_uri: str) -> web.Application:
     app.cleanup_ctx.append(webhooks_ctx)
     app.cleanup_ctx.append(tickets_ctx)
     app.cleanup_ctx.append(_bookings)
+    app.cleanup_ctx.append(_show_cancellations)
     app.cleanup_ctx.extend([_sessions, _passwords, _rate_limits])
     app.on_response_prepare.append(_without_version_banner)
     setup_metrics(app)

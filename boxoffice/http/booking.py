@@ -56,9 +56,10 @@ async def status(request: web.Request) -> web.Response:
     query = parse_query(request, StatusQuery)
     database = request.app[keys.DATABASE]
     if query.booking_id is None:
-        return web.json_response(
-            {"items": await queries.list_bookings(database, principal.user_id)}
+        items, next_cursor = await queries.list_bookings(
+            database, user_id=principal.user_id, limit=query.limit, cursor=query.cursor
         )
+        return web.json_response({"items": items, "next_cursor": next_cursor})
     return web.json_response(await visible_booking(request, principal, query.booking_id))
 
 

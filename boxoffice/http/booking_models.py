@@ -47,19 +47,37 @@ class CategoryIn(Strict):
     capacity: Annotated[int, Field(ge=1, le=1_000_000)]
 
 
-def _distinct_codes(categories: list[CategoryIn]) -> list[CategoryIn]:
+def distinct_codes(categories: list[CategoryIn]) -> list[CategoryIn]:
     if len({c.code for c in categories}) != len(categories):
         raise ValueError("category codes must be distinct")
     return categories
 
 
+Categories = Annotated[
+    list[CategoryIn], Field(min_length=1, max_length=50), AfterValidator(distinct_codes)
+]
+HoldSeconds = Annotated[
+    int,
+    Field(
+        ge=5,
+        le=7 * 86400,
+        description="How long an order holds its seats unpaid; default BOXOFFICE_HOLD_SECONDS.",
+    ),
+]
+SalesBound = Annotated[
+    Instant | None,
+    Field(description="Sales open at sales_start and close at sales_end (null: no bound)."),
+]
+
+
 class CreateShowIn(Strict):
     title: ShortText
     venue: ShortText
-    starts_at: Instant
-    categories: Annotated[
-        list[CategoryIn], Field(min_length=1, max_length=50), AfterValidator(_distinct_codes)
-    ]
+    starts_at: Annotated[Instant, Field(description="Must be in the future.")]
+    categories: Categories
+    sales_start: SalesBound = None
+    sales_end: SalesBound = None
+    hold_seconds: HoldSeconds | None = None
     per_user_limit: (
         Annotated[
             int,
@@ -94,8 +112,14 @@ class SearchQuery(Strict):
     cursor: Annotated[str, Field(max_length=500)] | None = None
 
 
+Limit = Annotated[int, Field(ge=1, le=100)]
+Cursor = Annotated[str, Field(max_length=500)]
+
+
 class StatusQuery(Strict):
     booking_id: Identifier | None = None
+    limit: Limit = 100
+    cursor: Cursor | None = None
 
 
 class CategoryOut(BaseModel):
@@ -107,12 +131,19 @@ class CategoryOut(BaseModel):
     available: int
 
 
-class ShowOut(BaseModel):
+class ShowSummaryOut(BaseModel):
     show_id: str
     title: str
     venue: str
     starts_at: str
+    sales_start: str | None
+    sales_end: str | None
+    hold_seconds: int
     per_user_limit: int | None
+    status: Literal["active", "cancelling", "cancelled"]
+
+
+class ShowOut(ShowSummaryOut):
     categories: list[CategoryOut]
 
 
@@ -157,3 +188,4 @@ class BookingStatusOut(BaseModel):
 
 class BookingListOut(BaseModel):
     items: list[BookingStatusOut]
+    next_cursor: str | None

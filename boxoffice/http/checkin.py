@@ -90,6 +90,6 @@ async def show_checkins(request: web.Request) -> web.Response:
     require_scanner(principal)
     database = request.app[keys.DATABASE]
     show_id = request.match_info["show_id"]
-    if await queries.get_show(database, show_id) is None:
+    if await queries.get_show(database, show_id, request.app[keys.SETTINGS].hold_seconds) is None:
         raise Problem(404, "Show not found", "No show has this id.")
     return web.json_response(await ticket_queries.checkins(database, show_id))

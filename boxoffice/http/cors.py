@@ -14,7 +14,7 @@ from aiohttp_middlewares.cors import cors_middleware
 
 from .request_log import HEADER as REQUEST_ID
 
-ALLOW_METHODS = ("GET", "POST", "DELETE")
+ALLOW_METHODS = ("GET", "POST", "PATCH", "DELETE")
 ALLOW_HEADERS = ("authorization", "content-type", "idempotency-key", REQUEST_ID.lower())
 EXPOSE_HEADERS = (
     "Location",

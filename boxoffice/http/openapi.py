@@ -28,11 +28,15 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from boxoffice.domain.inventory import (
     INSUFFICIENT_AVAILABILITY,
+    NOT_ON_SALE,
     PER_USER_LIMIT,
+    SHOW_CANCELLED,
+    SHOW_OVER,
     SOLD_OUT,
     UNKNOWN_CATEGORY,
     UNKNOWN_SHOW,
 )
+from boxoffice.domain.show_changes import CAPACITY_BELOW_TAKEN, CATEGORY_EXISTS
 from boxoffice.domain.tickets import ALREADY_CHECKED_IN, CHECK_IN_REFUSALS
 from boxoffice.settings import Settings
 
@@ -72,6 +76,14 @@ from .problems import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from .problems import MAX_REPORTED_ERRORS
 from .request_log import HEADER as REQUEST_ID
 from .sessions import PasswordChangeIn, RefreshIn, TokenOut
+from .show_models import (
+    BookingsQuery,
+    CancellationOut,
+    ChangeShowIn,
+    SalesOut,
+    ShowListOut,
+    ShowListQuery,
+)
 from .ticket_models import CheckedInOut, CheckInIn, CheckinsOut, TicketsOut
 from .users import LoginIn, RegisteredOut, RegisterIn
 
@@ -142,6 +154,9 @@ REJECTION_REASONS = [
     PER_USER_LIMIT,
     UNKNOWN_SHOW,
     UNKNOWN_CATEGORY,
+    NOT_ON_SALE,
+    SHOW_OVER,
+    SHOW_CANCELLED,
 ]
 BOOKING_REJECTED = _problem_with(
     {
@@ -154,6 +169,21 @@ BOOKING_REJECTED = _problem_with(
         "show_id": _STR,
         "category": _STR,
         "quantity": _INT,
+    },
+)
+SHOW_CHANGE_REFUSED = _problem_with(
+    {
+        "status": {"const": 409},
+        "reason": {
+            "type": "string",
+            "enum": [CAPACITY_BELOW_TAKEN, CATEGORY_EXISTS, UNKNOWN_CATEGORY, SHOW_CANCELLED],
+        },
+    },
+    {
+        "category": _STR,
+        "capacity": {**_INT, "description": "The capacity asked for."},
+        "taken": {**_INT, "description": "Seats sold plus held: the lowest capacity allowed."},
+        "show_status": _STR,
     },
 )
 BOOKING_NOT_CANCELLABLE = _problem_with({"booking_id": _STR, "booking_status": _STATUS})
@@ -174,6 +204,7 @@ TAGS = (
     ("booking", "Booking, status and cancellation"),
     ("orders", "Orders: seats held while the buyer pays, the payment provider's webhook"),
     ("tickets", "Tickets of bookings and orders, and check-in at the door"),
+    ("organisers", "Sales figures and every booking, for admins"),
     ("feed", "The public event feed and webhook subscriptions, for admins"),
     ("operations", "Health, readiness, metrics and this document"),
 )
@@ -248,6 +279,23 @@ ORDER_REJECTED = _problem_with(
 )
 ORDER_NOT_CHANGEABLE = _problem_with({"order_id": _STR, "order_status": ORDER_STATUS})
 ORDER_CONFLICT = {"anyOf": [{"$ref": REF.format(model="OrderRejected")}, PROBLEM_REF]}
+SHOW_CHANGE = (
+    "Changes only the fields given. Capacity and categories change in the show's inventory, "
+    "all or nothing: a capacity below the seats sold plus held is a 409 capacity_below_taken "
+    "and nothing changes. A cancelled show (or one being cancelled) is a 409 show_cancelled."
+)
+SHOW_CANCEL = (
+    "Closes sales at once (bookings and orders are then refused with show_cancelled), then "
+    "cancels every confirmed booking and every held or paid order of the show in the "
+    "background (paid orders become refund_due), exactly once even across a crash. 202 while "
+    "that runs (GET the show: status cancelling), 200 once complete (status cancelled); "
+    "sending it again is harmless."
+)
+SALES = (
+    "Per category: capacity, seats held by unpaid orders, sold (confirmed bookings and paid "
+    "orders, not cancelled), cancelled seats, tickets checked in, and the revenue of the seats "
+    "sold (decimal string)."
+)
 BODIES = (
     "A JSON object in UTF-8 (another charset is a 415). A repeated key, a number with a fraction "
     "or an exponent where an integer is due, or a control character in a text field is a 422; "
@@ -293,8 +341,32 @@ OPERATIONS: tuple[Operation, ...] = (
         body=CreateShowIn, response=ShowOut, auth="admin", location=True,
     ),
     Operation(
+        "GET", "/shows", "List shows by start time", id="listShows", tag="shows",
+        query=ShowListQuery, response=ShowListOut, errors=(422,),
+    ),
+    Operation(
         "GET", "/shows/{show_id}", "A show with availability", id="getShow", tag="shows",
         response=ShowOut, errors=(404,),
+    ),
+    Operation(
+        "PATCH", "/shows/{show_id}", "Change a show", id="changeShow", tag="shows",
+        body=ChangeShowIn, response=ShowOut, auth="admin", errors=(404, 409),
+        problems=((409, {"$ref": REF.format(model="ShowChangeRefused")}),),
+        description=SHOW_CHANGE,
+    ),
+    Operation(
+        "POST", "/shows/{show_id}/cancel", "Cancel a show (202 while cancelling)",
+        id="cancelShow", tag="shows", response=CancellationOut, auth="admin",
+        errors=(202, 404), location=True, description=SHOW_CANCEL,
+    ),
+    Operation(
+        "GET", "/shows/{show_id}/sales", "A show's sales by category", id="showSales",
+        tag="organisers", response=SalesOut, auth="admin", errors=(404,), description=SALES,
+    ),
+    Operation(
+        "GET", "/bookings", "Every booking, newest first, with filters", id="listBookings",
+        tag="organisers", query=BookingsQuery, response=BookingListOut, auth="admin",
+        errors=(422,),
     ),
     Operation(
         "GET", "/booking/tickets", "Search available tickets", id="searchTickets", tag="shows",
@@ -573,6 +645,7 @@ def openapi_document(max_quantity: int = DEFAULT_MAX_QUANTITY) -> dict[str, Any]
                 "OrderRejected": ORDER_REJECTED,
                 "OrderNotChangeable": ORDER_NOT_CHANGEABLE,
                 "CheckInRefused": CHECK_IN_REFUSED,
+                "ShowChangeRefused": SHOW_CHANGE_REFUSED,
             },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

@@ -17,8 +17,11 @@ from aiohttp.typedefs import Handler
 from pymongo.errors import ConnectionFailure
 
 from boxoffice.commands.booking_requests import KeyInFlight, KeyReusedWithAnotherBody
-from boxoffice.domain.inventory import BookingNotCancellable, UnknownBooking
+from boxoffice.commands.show_changes import InvalidSchedule
+from boxoffice.commands.shows import UnknownShow
+from boxoffice.domain.inventory import SHOW_CANCELLED, BookingNotCancellable, UnknownBooking
 from boxoffice.domain.orders import OrderNotChangeable, UnknownOrder
+from boxoffice.domain.show_changes import ChangeRefused, ShowNotChangeable
 from boxoffice.eventstore import StoreUnavailable
 from boxoffice.projections.cursors import InvalidCursor
 from boxoffice.tickets.ledger import TicketContended
@@ -144,6 +147,21 @@ def _from_domain(exc: Exception) -> Problem | None:
                 f"The order is {exc.status}: {exc}.",
                 order_id=exc.order_id,
                 order_status=exc.status,
+            )
+        case UnknownShow():
+            return Problem(404, "Show not found", "No show has this id.")
+        case InvalidSchedule():
+            return invalid([{"field": f, "message": m} for f, m in exc.problems])
+        case ChangeRefused():
+            members: dict[str, Any] = {"reason": exc.reason, "category": exc.category, **exc.facts}
+            return Problem(409, "Change refused", f"Nothing was changed: {exc.detail}.", **members)
+        case ShowNotChangeable():
+            return Problem(
+                409,
+                "Show cancelled",
+                f"The show is {exc.status}; it can no longer change.",
+                reason=SHOW_CANCELLED,
+                show_status=exc.status,
             )
         case InvalidCursor():
             return invalid([{"field": "cursor", "message": "is not a cursor this service issued"}])

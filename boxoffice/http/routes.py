@@ -12,8 +12,10 @@ from . import (
     openapi,
     ops,
     orders,
+    organiser,
     payments,
     sessions,
+    show_lifecycle,
     shows,
     tickets,
     users,
@@ -32,7 +34,12 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/auth/logout", sessions.logout)
     app.router.add_post("/auth/password", sessions.change_password)
     app.router.add_post("/shows", shows.create_show)
+    app.router.add_get("/shows", shows.list_shows)
     app.router.add_get("/shows/{show_id}", shows.get_show)
+    app.router.add_patch("/shows/{show_id}", show_lifecycle.change)
+    app.router.add_post("/shows/{show_id}/cancel", show_lifecycle.cancel)
+    app.router.add_get("/shows/{show_id}/sales", organiser.sales)
+    app.router.add_get("/bookings", organiser.bookings)
     app.router.add_get("/booking/tickets", shows.search_offers)
     app.router.add_post("/booking/tickets/book", booking.book)
     app.router.add_get("/booking/tickets/status", booking.status)

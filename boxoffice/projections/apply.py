@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from pymongo.asynchronous.collection import AsyncCollection
 
 from boxoffice.database import insert_new
-from boxoffice.domain.events import from_stored
 from boxoffice.eventstore import RecordedEvent
 
 from .coalesce import coalesce
@@ -29,7 +28,7 @@ def writes_for(model: ReadModel, events: Sequence[RecordedEvent]) -> list[Write]
         write
         for event in events
         if event.type in model.event_types
-        for write in model.project(event, from_stored(event.type, event.data))
+        for write in model.writes(event)
     ]
 
 

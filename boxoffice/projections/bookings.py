@@ -84,6 +84,10 @@ BOOKINGS = ReadModel(
             [("user_id", ASCENDING), ("created_us", DESCENDING)],
             name="by_user_newest_first",
         ),
+        IndexModel(
+            [("show_id", ASCENDING), ("created_us", DESCENDING)],
+            name="by_show_newest_first",
+        ),
     ),
     project=project_booking,
 )

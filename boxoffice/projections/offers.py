@@ -3,7 +3,10 @@
 Two streams feed a document: its inventory stream (version in ``iv``) and its
 show stream (version in ``sv``).  ``create_show`` appends every InventoryOpened
 before the ShowCreated, so the document exists before the show fills in its
-catalogue fields; it is ``listed`` only from then on.
+catalogue fields; it is ``listed`` only from then on.  A category added later
+is opened the same way (``CategoryAdded``, then ``ShowChanged``).  ``status``
+follows the show's cancellation (absent in offers opened before it existed:
+active).
 """
 
 from __future__ import annotations
@@ -13,14 +16,20 @@ from pymongo import ASCENDING, IndexModel
 from boxoffice.domain.events import (
     BookingCancelled,
     BookingConfirmed,
+    CapacityChanged,
+    CategoryAdded,
     Event,
     InventoryOpened,
     OrderCancelled,
     OrderExpired,
     OrderPaid,
     OrderPlaced,
+    ShowCancellationStarted,
+    ShowCancelled,
+    ShowChanged,
     ShowCreated,
 )
+from boxoffice.domain.inventory import ACTIVE, CANCELLED, CANCELLING
 from boxoffice.eventstore import RecordedEvent
 
 from .instants import epoch_us, iso_utc, parse_instant
@@ -37,7 +46,8 @@ def offer_id(show_id: str, category: str) -> str:
 def project_offer(recorded: RecordedEvent, event: Event) -> list[Write]:
     version = recorded.version
     match event:
-        case InventoryOpened():
+        case InventoryOpened() | CategoryAdded():
+            limit = event.per_user_limit if isinstance(event, InventoryOpened) else None
             return [
                 created(
                     offer_id(event.show_id, event.category),
@@ -47,12 +57,31 @@ def project_offer(recorded: RecordedEvent, event: Event) -> list[Write]:
                         "category": event.category,
                         "capacity": event.capacity,
                         "available": event.capacity,
-                        "per_user_limit": event.per_user_limit,
+                        "per_user_limit": limit,
                         "listed": False,
+                        "status": ACTIVE,
                         INVENTORY_VERSION: version,
                         SHOW_VERSION: 0,
                     },
                 )
+            ]
+        case CapacityChanged():
+            return [
+                guarded(
+                    offer_id(event.show_id, event.category),
+                    INVENTORY_VERSION,
+                    version,
+                    {"capacity": event.capacity},
+                    increments={"available": event.capacity - event.previous_capacity},
+                )
+            ]
+        case ShowCancellationStarted() | ShowCancelled():
+            status = CANCELLING if isinstance(event, ShowCancellationStarted) else CANCELLED
+            return [
+                guarded(
+                    offer_id(event.show_id, code), INVENTORY_VERSION, version, {"status": status}
+                )
+                for code in event.categories
             ]
         case BookingConfirmed() | BookingCancelled():
             seats = event.quantity if isinstance(event, BookingCancelled) else -event.quantity
@@ -71,7 +100,7 @@ def project_offer(recorded: RecordedEvent, event: Event) -> list[Write]:
             return _seats_change(event.show_id, event.items, -1, version)
         case OrderExpired() | OrderCancelled():
             return _seats_change(event.show_id, event.items, +1, version)
-        case ShowCreated():
+        case ShowCreated() | ShowChanged():
             starts_at = parse_instant(event.starts_at)
             show = {
                 "title": event.title,
@@ -134,6 +163,8 @@ OFFERS = ReadModel(
         t.__name__
         for t in (
             InventoryOpened,
+            CategoryAdded,
+            CapacityChanged,
             BookingConfirmed,
             BookingCancelled,
             OrderPlaced,
@@ -141,6 +172,9 @@ OFFERS = ReadModel(
             OrderExpired,
             OrderCancelled,
             ShowCreated,
+            ShowChanged,
+            ShowCancellationStarted,
+            ShowCancelled,
         )
     ),
     indexes=(

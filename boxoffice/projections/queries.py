@@ -14,11 +14,14 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from boxoffice.domain.inventory import CANCELLED, CANCELLING
+
 from .bookings import BOOKINGS, booking_out
 from .cursors import InvalidCursor, decode_cursor, encode_cursor
 from .generations import live_collection
 from .instants import EARLIEST_US, epoch_us
 from .offers import OFFERS, offer_out
+from .shows import SHOWS, show_out
 from .users import USERS, user_out
 
 Document = dict[str, Any]
@@ -50,7 +53,9 @@ async def search_offers(
     starts: Document = {"$gte": EARLIEST_US if starts_from is None else epoch_us(starts_from)}
     if starts_to is not None:
         starts["$lte"] = epoch_us(starts_to)
-    conditions: list[Document] = [{"listed": True, "starts_us": starts}]
+    conditions: list[Document] = [
+        {"listed": True, "starts_us": starts, "status": {"$nin": [CANCELLING, CANCELLED]}}
+    ]
     if show_id is not None:
         conditions.append({"show_id": show_id})
     if q is not None:
@@ -82,20 +87,21 @@ async def search_offers(
     return [offer_out(doc) for doc in page], next_cursor
 
 
-async def get_show(db: AsyncDatabase[Document], show_id: str) -> Document | None:
-    """The show with each category's seats available, categories in the order the show lists them."""
+async def get_show(
+    db: AsyncDatabase[Document], show_id: str, default_hold_seconds: int
+) -> Document | None:
+    """The show with each category's seats available, categories in the order the show lists them.
+
+    Its description and status come from the shows read model, its seats from the offers.
+    """
     offers = await live_collection(db, OFFERS.name)
     docs = await offers.find({"show_id": show_id, "listed": True}).to_list()
-    if not docs:
+    show = await (await live_collection(db, SHOWS.name)).find_one({"_id": show_id})
+    if not docs or show is None:
         return None
     docs.sort(key=lambda doc: doc["rank"])
-    first = docs[0]
     return {
-        "show_id": show_id,
-        "title": first["title"],
-        "venue": first["venue"],
-        "starts_at": first["starts_at"],
-        "per_user_limit": first["per_user_limit"],
+        **show_out(show, default_hold_seconds),
         "categories": [
             {
                 "code": doc["category"],
@@ -131,16 +137,44 @@ async def known_bookings(db: AsyncDatabase[Document], booking_ids: list[str]) ->
 
 
 async def list_bookings(
-    db: AsyncDatabase[Document], user_id: str, limit: int = 100
-) -> list[Document]:
-    """The user's bookings, newest first."""
+    db: AsyncDatabase[Document],
+    *,
+    user_id: str | None = None,
+    show_id: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    cursor: str | None = None,
+) -> tuple[list[Document], str | None]:
+    """Bookings matching every filter given, newest first, a page at a time.
+
+    Raises InvalidCursor for a cursor this function did not issue.
+    """
+    conditions: list[Document] = [{"created_us": {"$gte": EARLIEST_US}}]
+    for name, value in (("user_id", user_id), ("show_id", show_id), ("status", status)):
+        if value is not None:
+            conditions.append({name: value})
+    if cursor is not None:
+        before_us, before_id = decode_cursor(cursor)
+        conditions.append(
+            {
+                "$or": [
+                    {"created_us": {"$lt": before_us}},
+                    {"created_us": before_us, "_id": {"$lt": before_id}},
+                ]
+            }
+        )
     bookings = await live_collection(db, BOOKINGS.name)
-    docs = (
-        bookings.find({"user_id": user_id, "created_us": {"$gte": EARLIEST_US}})
+    found = await (
+        bookings.find({"$and": conditions})
         .sort([("created_us", DESCENDING), ("_id", DESCENDING)])
-        .limit(limit)
+        .limit(limit + 1)
+        .to_list()
     )
-    return [booking_out(doc) async for doc in docs]
+    page = found[:limit]
+    next_cursor = (
+        encode_cursor(page[-1]["created_us"], page[-1]["_id"]) if len(found) > limit else None
+    )
+    return [booking_out(doc) for doc in page], next_cursor
 
 
 async def list_users(db: AsyncDatabase[Document]) -> list[Document]:

@@ -6,9 +6,11 @@ from .bookings import BOOKINGS
 from .model import ReadModel
 from .offers import OFFERS
 from .orders import ORDERS
+from .sales import SALES
+from .shows import SHOWS
 from .tickets import TICKETS
 from .users import USERS
 
 READ_MODELS: dict[str, ReadModel] = {
-    model.name: model for model in (OFFERS, BOOKINGS, ORDERS, USERS, TICKETS)
+    model.name: model for model in (OFFERS, BOOKINGS, ORDERS, USERS, TICKETS, SHOWS, SALES)
 }

@@ -14,16 +14,27 @@ from boxoffice.eventstore import RecordedEvent
 from boxoffice.eventstore.hashing import timestamp
 
 _BOOKING = frozenset({"booking_id", "show_id", "category", "user_id", "quantity"})
+_WINDOW = frozenset({"starts_at_ms", "sales_start_ms", "sales_end_ms"})
+_DESCRIPTION = frozenset(
+    {"show_id", "title", "venue", "starts_at", "categories"}
+    | {"sales_start", "sales_end", "hold_seconds"}
+)
 
 PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
     "UserRegistered": frozenset({"user_id", "email", "name", "role"}),
     "RoleGranted": frozenset({"user_id", "role"}),
     "RoleRevoked": frozenset({"user_id", "role"}),
     "PasswordChanged": frozenset({"user_id"}),
-    "ShowCreated": frozenset(
-        {"show_id", "title", "venue", "starts_at", "categories", "per_user_limit", "created_by"}
+    "ShowCreated": _DESCRIPTION | {"per_user_limit", "created_by"},
+    "ShowChanged": _DESCRIPTION | {"changed", "changed_by"},
+    "InventoryOpened": frozenset({"show_id", "category", "capacity", "per_user_limit"}) | _WINDOW,
+    "SalesWindowSet": _WINDOW | {"show_id"},
+    "CategoryAdded": frozenset({"show_id", "category", "capacity"}),
+    "CapacityChanged": frozenset(
+        {"show_id", "category", "capacity", "previous_capacity", "changed_by"}
     ),
-    "InventoryOpened": frozenset({"show_id", "category", "capacity", "per_user_limit"}),
+    "ShowCancellationStarted": frozenset({"show_id", "categories", "cancelled_by"}),
+    "ShowCancelled": frozenset({"show_id", "categories", "cancelled_by"}),
     "BookingRequested": _BOOKING,
     "BookingConfirmed": _BOOKING,
     "BookingRejected": _BOOKING | {"reason"},

@@ -48,7 +48,7 @@ async def test_ready_is_unavailable_once_a_projection_has_died(client: TestClien
     runner = client.app[keys.PROJECTIONS]
     assert (await client.get("/ready")).status == 200
 
-    # A ShowCreated missing its fields cannot be projected: the offers task stops.
+    # A ShowCreated missing its fields cannot be projected: every task that reads it stops.
     await store.append("show-broken", [NewEvent("ShowCreated", {"show_id": "broken"})], NO_STREAM)
     for _ in range(100):
         if runner.stopped_projections():
@@ -56,7 +56,7 @@ async def test_ready_is_unavailable_once_a_projection_has_died(client: TestClien
         await asyncio.sleep(0.05)
     response = await client.get("/ready")
 
-    assert runner.stopped_projections() == ["offers"]
+    assert runner.stopped_projections() == ["offers", "shows", "sales"]
     assert response.status == 503
     assert "offers" in (await response.json())["detail"]
 
@@ -75,7 +75,7 @@ async def test_the_rebuild_command_prints_one_summary_line(
 
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"rebuilt offers, bookings, orders, users, tickets: {history.events} events in \d+\.\d s "
+        rf"rebuilt offers, bookings, orders, users, tickets, shows, sales: {history.events} events in \d+\.\d s "
         r"\(\d+ events/s\)\n",
         result.output,
     )

@@ -30,14 +30,19 @@ schema = schemathesis.openapi.from_dict(openapi_document())
 # Operations whose inputs obey rules no JSON Schema states, so a schema-valid input may
 # rightly get a 422: deliverable e-mail domains (``x@y.test`` is refused), passwords of at
 # most 72 bytes of UTF-8, distinct category codes, opaque page cursors that only the
-# server mints, webhook URLs (an absolute http or https URL without credentials), and a
-# payment provider's signature over the body (which a fuzzer cannot make).
+# server mints, webhook URLs (an absolute http or https URL without credentials), a payment
+# provider's signature over the body (which a fuzzer cannot make), and a show's times (in the
+# future, sales_start before sales_end).
 SEMANTIC = {
     "POST /auth/register",
     "POST /auth/login",
     "POST /auth/password",
     "POST /shows",
+    "GET /shows",
+    "PATCH /shows/{show_id}",
     "GET /booking/tickets",
+    "GET /booking/tickets/status",
+    "GET /bookings",
     "POST /webhooks",
     "GET /orders",
     "POST /payments/webhook",

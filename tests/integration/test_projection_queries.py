@@ -107,7 +107,7 @@ async def test_a_show_lists_its_categories_in_order_with_seats_available(
     await history.book(stream, 2, "circle")
     await project(database, history)
 
-    show = await queries.get_show(database, state.show_id)
+    show = await queries.get_show(database, state.show_id, default_hold_seconds=1200)
 
     assert show is not None
     assert [c["code"] for c in show["categories"]] == ["stalls", "circle", "balcony"]
@@ -115,7 +115,7 @@ async def test_a_show_lists_its_categories_in_order_with_seats_available(
     seats = history.inventories[stream].categories["circle"]
     assert circle["available"] == seats.available < seats.capacity
     assert show["per_user_limit"] == 6
-    assert await queries.get_show(database, "no-such-show") is None
+    assert await queries.get_show(database, "no-such-show", default_hold_seconds=1200) is None
 
 
 async def test_a_users_bookings_come_newest_first_with_their_status(
@@ -127,7 +127,7 @@ async def test_a_users_bookings_come_newest_first_with_their_status(
     await project(database, history)
     user_id = history.users[0]
 
-    mine = await queries.list_bookings(database, user_id)
+    mine, _ = await queries.list_bookings(database, user_id=user_id)
 
     assert mine, "the seeded random choice gives user 0 bookings"
     assert all(b["user_id"] == user_id for b in mine)

@@ -74,6 +74,8 @@ async def test_a_rebuild_of_one_read_model_leaves_the_others_alone(
         ("bookings", 2),
         ("offers", 3),
         ("orders", 2),
+        ("sales", 2),
+        ("shows", 2),
         ("tickets", 2),
         ("users", 2),
     ]

@@ -12,6 +12,7 @@ from boxoffice.domain.events import (
     BookingConfirmed,
     BookingRejected,
     BookingRequested,
+    Event,
 )
 from boxoffice.domain.inventory import (
     CANCELLED,
@@ -30,6 +31,12 @@ from boxoffice.domain.inventory import (
     open_inventory,
 )
 
+NOW_MS = 1_800_000_000_000
+
+
+def book_now(state: Inventory, command: RequestBooking) -> list[Event]:
+    return decide_booking(state, command, NOW_MS)
+
 
 def opened(capacity: int, per_user_limit: int | None = None) -> Inventory:
     return fold(open_inventory("show", "A", capacity, per_user_limit))
@@ -40,45 +47,45 @@ def request(quantity: int = 1, user: str = "u1", booking_id: str | None = None) 
 
 
 def test_a_booking_within_capacity_is_requested_then_confirmed() -> None:
-    events = decide_booking(opened(5), request(2))
+    events = book_now(opened(5), request(2))
     assert [type(e) for e in events] == [BookingRequested, BookingConfirmed]
 
 
 def test_confirmed_seats_leave_availability() -> None:
     state = opened(5)
-    fold(decide_booking(state, request(2)), state)
+    fold(book_now(state, request(2)), state)
     assert state.categories["A"].available == 3
 
 
 def test_a_booking_on_a_sold_out_inventory_is_rejected_as_sold_out() -> None:
     state = opened(1)
-    fold(decide_booking(state, request(1)), state)
-    rejected = decide_booking(state, request(1))[-1]
+    fold(book_now(state, request(1)), state)
+    rejected = book_now(state, request(1))[-1]
     assert isinstance(rejected, BookingRejected) and rejected.reason == SOLD_OUT
 
 
 def test_more_seats_than_left_is_insufficient_availability() -> None:
-    rejected = decide_booking(opened(2), request(3))[-1]
+    rejected = book_now(opened(2), request(3))[-1]
     assert isinstance(rejected, BookingRejected) and rejected.reason == INSUFFICIENT_AVAILABILITY
 
 
 def test_the_per_user_limit_holds_across_several_requests() -> None:
     state = opened(10, per_user_limit=3)
-    fold(decide_booking(state, request(2)), state)
-    rejected = decide_booking(state, request(2))[-1]
+    fold(book_now(state, request(2)), state)
+    rejected = book_now(state, request(2))[-1]
     assert isinstance(rejected, BookingRejected) and rejected.reason == PER_USER_LIMIT
 
 
 def test_the_per_user_limit_does_not_bind_other_users() -> None:
     state = opened(10, per_user_limit=3)
-    fold(decide_booking(state, request(3, user="u1")), state)
-    assert isinstance(decide_booking(state, request(3, user="u2"))[-1], BookingConfirmed)
+    fold(book_now(state, request(3, user="u1")), state)
+    assert isinstance(book_now(state, request(3, user="u2"))[-1], BookingConfirmed)
 
 
 def test_a_booking_id_already_decided_produces_no_new_events() -> None:
     state = opened(5)
-    fold(decide_booking(state, request(1, booking_id="b1")), state)
-    assert decide_booking(state, request(1, booking_id="b1")) == []
+    fold(book_now(state, request(1, booking_id="b1")), state)
+    assert book_now(state, request(1, booking_id="b1")) == []
 
 
 def test_a_batch_is_decided_in_arrival_order_and_leaves_the_state_untouched() -> None:
@@ -96,14 +103,14 @@ def test_the_same_booking_id_twice_in_one_batch_is_decided_once() -> None:
 
 def test_cancelling_a_confirmed_booking_returns_its_seats() -> None:
     state = opened(2)
-    fold(decide_booking(state, request(2, booking_id="b1")), state)
+    fold(book_now(state, request(2, booking_id="b1")), state)
     fold(decide_cancel(state, CancelBooking("b1", "u1")), state)
     assert (state.categories["A"].available, state.bookings["b1"].status) == (2, CANCELLED)
 
 
 def test_a_cancelled_booking_cannot_be_cancelled_again() -> None:
     state = opened(2)
-    fold(decide_booking(state, request(1, booking_id="b1")), state)
+    fold(book_now(state, request(1, booking_id="b1")), state)
     fold(decide_cancel(state, CancelBooking("b1", "u1")), state)
     with pytest.raises(BookingNotCancellable):
         decide_cancel(state, CancelBooking("b1", "u1"))
@@ -111,22 +118,22 @@ def test_a_cancelled_booking_cannot_be_cancelled_again() -> None:
 
 def test_a_rejected_booking_cannot_be_cancelled() -> None:
     state = opened(1)
-    fold(decide_booking(state, request(2, booking_id="b1")), state)
+    fold(book_now(state, request(2, booking_id="b1")), state)
     with pytest.raises(BookingNotCancellable):
         decide_cancel(state, CancelBooking("b1", "u1"))
 
 
 def test_cancellation_frees_the_per_user_allowance() -> None:
     state = opened(10, per_user_limit=2)
-    fold(decide_booking(state, request(2, booking_id="b1")), state)
+    fold(book_now(state, request(2, booking_id="b1")), state)
     fold(decide_cancel(state, CancelBooking("b1", "u1")), state)
     assert state.bookings["b1"].status == CANCELLED
-    assert isinstance(decide_booking(state, request(2))[-1], BookingConfirmed)
+    assert isinstance(book_now(state, request(2))[-1], BookingConfirmed)
 
 
 def test_cancel_event_records_who_cancelled() -> None:
     state = opened(2)
-    fold(decide_booking(state, request(1, booking_id="b1")), state)
+    fold(book_now(state, request(1, booking_id="b1")), state)
     (event,) = decide_cancel(state, CancelBooking("b1", "admin-7", as_admin=True))
     assert isinstance(event, BookingCancelled) and event.cancelled_by == "admin-7"
     assert state.bookings["b1"].status == CONFIRMED
@@ -134,14 +141,14 @@ def test_cancel_event_records_who_cancelled() -> None:
 
 def test_another_users_booking_cannot_be_cancelled_and_looks_unknown() -> None:
     state = opened(2)
-    fold(decide_booking(state, request(1, user="owner", booking_id="b1")), state)
+    fold(book_now(state, request(1, user="owner", booking_id="b1")), state)
     with pytest.raises(UnknownBooking):
         decide_cancel(state, CancelBooking("b1", "intruder"))
 
 
 def test_an_admin_may_cancel_anyones_booking() -> None:
     state = opened(2)
-    fold(decide_booking(state, request(1, user="owner", booking_id="b1")), state)
+    fold(book_now(state, request(1, user="owner", booking_id="b1")), state)
     assert decide_cancel(state, CancelBooking("b1", "admin", as_admin=True))
 
 
@@ -174,12 +181,12 @@ def request_in(category: str) -> RequestBooking:
 
 def test_each_category_keeps_its_own_seats() -> None:
     state = two_categories(per_user_limit=20)
-    fold(decide_booking(state, RequestBooking("b1", "show", "A", "u1", 10)), state)
+    fold(book_now(state, RequestBooking("b1", "show", "A", "u1", 10)), state)
     assert (state.categories["A"].available, state.categories["B"].available) == (0, 10)
-    assert isinstance(decide_booking(state, request_in("B"))[-1], BookingConfirmed)
-    assert decide_booking(state, request_in("A"))[-1].reason == SOLD_OUT  # type: ignore[attr-defined]
+    assert isinstance(book_now(state, request_in("B"))[-1], BookingConfirmed)
+    assert book_now(state, request_in("A"))[-1].reason == SOLD_OUT  # type: ignore[attr-defined]
 
 
 def test_a_category_the_show_does_not_have_is_rejected() -> None:
-    events = decide_booking(opened(5), RequestBooking("b1", "show", "Z", "u1", 1))
+    events = book_now(opened(5), RequestBooking("b1", "show", "Z", "u1", 1))
     assert isinstance(events[-1], BookingRejected) and events[-1].reason == "unknown_category"
