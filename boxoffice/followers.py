@@ -22,6 +22,7 @@ from boxoffice.eventstore import StoreUnavailable
 BACKOFF_FIRST_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
 STOP_POLL_SECONDS = 0.1
+LAST_WRITE_SECONDS = 3.0
 
 
 async def cancel_until_done(tasks: Iterable[asyncio.Task[Any]]) -> None:
@@ -34,6 +35,22 @@ async def cancel_until_done(tasks: Iterable[asyncio.Task[Any]]) -> None:
         for task in pending:
             task.cancel()
         await asyncio.wait(pending, timeout=STOP_POLL_SECONDS)
+
+
+async def last_write(write: Awaitable[Any], what: str, log: logging.Logger) -> None:
+    """A best-effort write on the way out (a checkpoint, a lease released), bounded in time.
+
+    Shutting down must not hang on the store: one that is gone, or a driver
+    whose connection pool is stuck after many cancellations (seen with
+    PyMongo 4.20's async server selection), would otherwise hold the process
+    forever.  What such a write records is only an optimisation: the followers
+    resume from the last checkpoint that did land.
+    """
+    try:
+        async with asyncio.timeout(LAST_WRITE_SECONDS):
+            await write
+    except (PyMongoError, StoreUnavailable, TimeoutError) as exc:
+        log.warning("%s on shutdown skipped: %s", what, exc or "timed out")
 
 
 def stop_if_cancelled() -> None:

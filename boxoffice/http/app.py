@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -22,7 +23,7 @@ from boxoffice.commands.shows import ShowCatalog
 from boxoffice.commands.submission import Submission
 from boxoffice.database import connect
 from boxoffice.eventstore import MongoEventStore
-from boxoffice.followers import cancel_until_done
+from boxoffice.followers import cancel_until_done, last_write
 from boxoffice.projections import order_queries, queries
 from boxoffice.projections.app import projections_ctx
 from boxoffice.projections.bookings import BOOKINGS
@@ -46,6 +47,8 @@ from .request_metrics import request_metrics
 from .routes import setup_routes
 from .tokens import TokenService
 
+log = logging.getLogger(__name__)
+
 
 async def _mongo(app: web.Application) -> AsyncIterator[None]:
     health, commands = StoreHealth(), CommandCounter()
@@ -54,7 +57,7 @@ async def _mongo(app: web.Application) -> AsyncIterator[None]:
     app[keys.MONGO_CLIENT] = client
     app[keys.DATABASE] = client[app[keys.SETTINGS].db_name]
     yield
-    await client.close()
+    await last_write(client.close(), "closing the store's connections", log)
 
 
 async def _event_store(app: web.Application) -> AsyncIterator[None]:

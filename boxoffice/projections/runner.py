@@ -11,7 +11,6 @@ stops the task, and ``stopped_projections`` (hence ``/ready``) reports it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import heapq
 import itertools
@@ -22,10 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
 
 from boxoffice.eventstore import EventStore
-from boxoffice.followers import cancel_until_done, follow
+from boxoffice.followers import cancel_until_done, follow, last_write
 
 from .apply import apply_batch
 from .checkpoints import load_checkpoint, save_checkpoint
@@ -93,10 +91,10 @@ class ProjectionRunner:
         await cancel_until_done(self._tasks.values())
         for name, follower in self._followers.items():
             if follower.generation is not None:
-                with contextlib.suppress(PyMongoError):
-                    await self._save_checkpoint(
-                        follower, follower.generation, self._positions[name], force=True
-                    )
+                save = self._save_checkpoint(
+                    follower, follower.generation, self._positions[name], force=True
+                )
+                await last_write(save, f"projection {name}: the checkpoint", logger)
 
     def stopped_projections(self) -> list[str]:
         """Read models whose task has ended (crashed, or never started): they no longer follow."""

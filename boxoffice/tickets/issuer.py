@@ -16,7 +16,6 @@ reader waits on until they are sealed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -24,11 +23,11 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError
 
 from boxoffice.domain.tickets import ORDER
 from boxoffice.eventstore import EventStore, RecordedEvent
-from boxoffice.followers import cancel_until_done, follow
+from boxoffice.followers import cancel_until_done, follow, last_write
 
 from . import ledger, sources
 from .ledger import NewSecret
@@ -75,10 +74,10 @@ class TicketIssuer:
         """Stop following and release the lease, so another process takes over at once."""
         if self._task is not None:
             await cancel_until_done([self._task])
-        with contextlib.suppress(PyMongoError):
-            await self._checkpoints.update_one(
-                {"_id": CHECKPOINT_ID, "holder": self._holder}, {"$set": {"lease_until_ms": 0}}
-            )
+        release = self._checkpoints.update_one(
+            {"_id": CHECKPOINT_ID, "holder": self._holder}, {"$set": {"lease_until_ms": 0}}
+        )
+        await last_write(release, "ticket issuer: releasing the lease", logger)
 
     async def run(self) -> None:
         await follow(self.step, "ticket issuer", logger)

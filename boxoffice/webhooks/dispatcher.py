@@ -17,7 +17,6 @@ exponential backoff and jitter and releases the lease; failing for
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import random
@@ -26,10 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from pymongo.errors import PyMongoError
 
 from boxoffice.eventstore import EventStore, RecordedEvent
-from boxoffice.followers import cancel_until_done, follow
+from boxoffice.followers import cancel_until_done, follow, last_write
 
 from . import delivery
 from .destinations import check_url
@@ -141,8 +139,8 @@ class Dispatcher:
             if await self._follow(lease, subscription):
                 await self._subscriptions.release(webhook_id, token, lease.position)
         except asyncio.CancelledError:
-            with contextlib.suppress(PyMongoError):
-                await self._subscriptions.release(webhook_id, token, lease.position)
+            release = self._subscriptions.release(webhook_id, token, lease.position)
+            await last_write(release, f"webhook {webhook_id}: releasing its lease", logger)
             raise
 
     async def _follow(self, lease: _Lease, subscription: dict[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from boxoffice.eventstore import NO_STREAM, NewEvent
 from boxoffice.http import keys
 
 from .actors import Actor, book, new_show, show_body, sign_up
-from .orders_in_queue import pay_order, place_order
+from .orders import place
 
 
 async def get(client: TestClient, actor: Actor, path: str, **params: str) -> Any:
@@ -43,9 +43,9 @@ async def test_the_sales_view_counts_seats_and_revenue_per_category(client: Test
         headers=other.headers,
     )  # fmt: skip
     await book(client, other, show_id, quantity=3, category="G")
-    await place_order(client, show_id, "held", buyer.user_id, 1)
-    await place_order(client, show_id, "paid", other.user_id, 2)
-    await pay_order(client, show_id, "paid", "110.00")
+    await place(client, buyer, show_id, {"A": 1})
+    _, paid = await place(client, other, show_id, {"A": 2})
+    await client.post(f"/orders/{paid['order_id']}/mark-paid", headers=admin.headers)
     await checked_in(client, show_id, "A")
     sales = await get(client, admin, f"/shows/{show_id}/sales")
     assert sales == {

@@ -13,7 +13,7 @@ from boxoffice.domain.streams import inventory_stream
 from boxoffice.http import keys
 
 from .actors import book, new_show, sign_up
-from .orders_in_queue import pay_order, place_order
+from .orders import place
 
 
 async def show_status(client: TestClient, show_id: str) -> str:
@@ -31,9 +31,9 @@ async def test_cancelling_a_show_cancels_every_booking_and_order_once(client: Te
     buyers = [await sign_up(client) for _ in range(3)]
     show_id = await new_show(client, admin, capacity=20)
     bookings = [(await book(client, buyer, show_id, quantity=2))[1] for buyer in buyers]
-    await place_order(client, show_id, "held", buyers[0].user_id, 1)
-    await place_order(client, show_id, "paid", buyers[1].user_id, 2)
-    await pay_order(client, show_id, "paid", "110.00")
+    _, held = await place(client, buyers[0], show_id, {"A": 1})
+    _, paid = await place(client, buyers[1], show_id, {"A": 2})
+    await client.post(f"/orders/{paid['order_id']}/mark-paid", headers=admin.headers)
 
     response = await client.post(f"/shows/{show_id}/cancel", headers=admin.headers)
     first: dict[str, Any] = await response.json()
@@ -49,7 +49,8 @@ async def test_cancelling_a_show_cancels_every_booking_and_order_once(client: Te
     assert types.count("ShowCancellationStarted") == 1 and types.count("ShowCancelled") == 1
     state = fold(from_stored(r.type, r.data) for r in records)
     assert {b.status for b in state.bookings.values()} == {CANCELLED}
-    assert (state.orders["held"].status, state.orders["paid"].status) == (CANCELLED, REFUND_DUE)
+    orders = (state.orders[held["order_id"]], state.orders[paid["order_id"]])
+    assert tuple(order.status for order in orders) == (CANCELLED, REFUND_DUE)
     for booked in bookings:
         status = await client.get(
             "/booking/tickets/status", params={"booking_id": booked["booking_id"]},
