@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.domain.inventory import AWAITING_PAYMENT
 
-from .cursors import decode_cursor, encode_cursor
 from .generations import live_collection
-from .instants import EARLIEST_US
 from .orders import ORDERS, order_out
+from .pages import newest_first
 from .queries import known_bookings
 
 Document = dict[str, Any]
-LATEST_US = 2**62
 
 
 async def get_order(db: AsyncDatabase[Document], order_id: str) -> Document | None:
@@ -36,30 +33,9 @@ async def list_orders(
     cursor: str | None = None,
 ) -> tuple[list[Document], str | None]:
     """Orders newest first, a page at a time; raises InvalidCursor for a bad cursor."""
-    conditions: list[Document] = [{"created_us": {"$gte": EARLIEST_US, "$lte": LATEST_US}}]
-    for field, value in (("user_id", user_id), ("show_id", show_id), ("status", status)):
-        if value is not None:
-            conditions.append({field: value})
-    if cursor is not None:
-        before_us, before_id = decode_cursor(cursor)
-        conditions.append(
-            {
-                "$or": [
-                    {"created_us": {"$lt": before_us}},
-                    {"created_us": before_us, "_id": {"$lt": before_id}},
-                ]
-            }
-        )
     orders = await live_collection(db, ORDERS.name)
-    found = await (
-        orders.find({"$and": conditions})
-        .sort([("created_us", DESCENDING), ("_id", DESCENDING)])
-        .limit(limit + 1)
-        .to_list()
-    )
-    page = found[:limit]
-    more = len(found) > limit
-    next_cursor = encode_cursor(page[-1]["created_us"], page[-1]["_id"]) if more else None
+    filters = {"user_id": user_id, "show_id": show_id, "status": status}
+    page, next_cursor = await newest_first(orders, filters, limit, cursor)
     return [order_out(doc) for doc in page], next_cursor
 
 

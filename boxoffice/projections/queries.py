@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.domain.inventory import CANCELLED, CANCELLING
@@ -21,6 +21,7 @@ from .cursors import InvalidCursor, decode_cursor, encode_cursor
 from .generations import live_collection
 from .instants import EARLIEST_US, epoch_us
 from .offers import OFFERS, offer_out
+from .pages import newest_first
 from .shows import SHOWS, show_out
 from .users import USERS, user_out
 
@@ -149,31 +150,9 @@ async def list_bookings(
 
     Raises InvalidCursor for a cursor this function did not issue.
     """
-    conditions: list[Document] = [{"created_us": {"$gte": EARLIEST_US}}]
-    for name, value in (("user_id", user_id), ("show_id", show_id), ("status", status)):
-        if value is not None:
-            conditions.append({name: value})
-    if cursor is not None:
-        before_us, before_id = decode_cursor(cursor)
-        conditions.append(
-            {
-                "$or": [
-                    {"created_us": {"$lt": before_us}},
-                    {"created_us": before_us, "_id": {"$lt": before_id}},
-                ]
-            }
-        )
     bookings = await live_collection(db, BOOKINGS.name)
-    found = await (
-        bookings.find({"$and": conditions})
-        .sort([("created_us", DESCENDING), ("_id", DESCENDING)])
-        .limit(limit + 1)
-        .to_list()
-    )
-    page = found[:limit]
-    next_cursor = (
-        encode_cursor(page[-1]["created_us"], page[-1]["_id"]) if len(found) > limit else None
-    )
+    filters = {"user_id": user_id, "show_id": show_id, "status": status}
+    page, next_cursor = await newest_first(bookings, filters, limit, cursor)
     return [booking_out(doc) for doc in page], next_cursor
 
 
