@@ -1,11 +1,12 @@
-"""Newest first, a page at a time: the listing shared by the bookings and orders read models."""
+"""A page at a time: newest first (bookings, orders) and soonest first (shows, offers)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from .cursors import decode_cursor, encode_cursor
@@ -43,3 +44,39 @@ async def newest_first(
     page = found[:limit]
     more = len(found) > limit
     return page, encode_cursor(page[-1]["created_us"], page[-1]["_id"]) if more else None
+
+
+async def soonest_first(
+    collection: AsyncCollection[Document],
+    conditions: list[Document],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Document], str | None]:
+    """Documents matching every condition by ``starts_us`` then ``_id``, soonest first, and the
+    cursor of the next page; raises InvalidCursor for one this did not issue."""
+    conditions = list(conditions)
+    if cursor is not None:
+        after_us, after_id = decode_cursor(cursor)
+        conditions.append(
+            {
+                "$or": [
+                    {"starts_us": {"$gt": after_us}},
+                    {"starts_us": after_us, "_id": {"$gt": after_id}},
+                ]
+            }
+        )
+    found = await (
+        collection.find({"$and": conditions})
+        .sort([("starts_us", ASCENDING), ("_id", ASCENDING)])
+        .limit(limit + 1)
+        .to_list()
+    )
+    page = found[:limit]
+    more = len(found) > limit
+    return page, encode_cursor(page[-1]["starts_us"], page[-1]["_id"]) if more else None
+
+
+def title_or_venue(q: str) -> Document:
+    """A case-insensitive search for ``q`` as plain text in a title or a venue."""
+    pattern = {"$regex": re.escape(q), "$options": "i"}
+    return {"$or": [{"title": pattern}, {"venue": pattern}]}

@@ -7,7 +7,6 @@ values (``q`` through ``re.escape``), never as an operator.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -17,11 +16,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from boxoffice.domain.inventory import CANCELLED, CANCELLING
 
 from .bookings import BOOKINGS, booking_out
-from .cursors import InvalidCursor, decode_cursor, encode_cursor
+from .cursors import InvalidCursor
 from .generations import live_collection
 from .instants import EARLIEST_US, epoch_us
 from .offers import OFFERS, offer_out
-from .pages import newest_first
+from .pages import newest_first, soonest_first, title_or_venue
 from .shows import SHOWS, show_out
 from .users import USERS, user_out
 
@@ -60,31 +59,11 @@ async def search_offers(
     if show_id is not None:
         conditions.append({"show_id": show_id})
     if q is not None:
-        pattern = {"$regex": re.escape(q), "$options": "i"}
-        conditions.append({"$or": [{"title": pattern}, {"venue": pattern}]})
+        conditions.append(title_or_venue(q))
     if available_only:
         conditions.append({"available": {"$gt": 0}})
-    if cursor is not None:
-        after_us, after_id = decode_cursor(cursor)
-        conditions.append(
-            {
-                "$or": [
-                    {"starts_us": {"$gt": after_us}},
-                    {"starts_us": after_us, "_id": {"$gt": after_id}},
-                ]
-            }
-        )
     offers = await live_collection(db, OFFERS.name)
-    found = await (
-        offers.find({"$and": conditions})
-        .sort([("starts_us", ASCENDING), ("_id", ASCENDING)])
-        .limit(limit + 1)
-        .to_list()
-    )
-    page = found[:limit]
-    next_cursor = (
-        encode_cursor(page[-1]["starts_us"], page[-1]["_id"]) if len(found) > limit else None
-    )
+    page, next_cursor = await soonest_first(offers, conditions, limit, cursor)
     return [offer_out(doc) for doc in page], next_cursor
 
 

@@ -7,17 +7,15 @@ caller's clock.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from boxoffice.domain.inventory import ACTIVE
 
-from .cursors import decode_cursor, encode_cursor
 from .generations import live_collection
 from .instants import EARLIEST_US
+from .pages import soonest_first, title_or_venue
 from .sales import SALES, sales_out
 from .shows import SHOWS, show_out
 
@@ -67,31 +65,11 @@ async def list_shows(
         starts["$lte"] = starts_to_us
     conditions: list[Document] = [{"starts_us": starts}]
     if q is not None:
-        pattern = {"$regex": re.escape(q), "$options": "i"}
-        conditions.append({"$or": [{"title": pattern}, {"venue": pattern}]})
+        conditions.append(title_or_venue(q))
     if on_sale is not None:
         conditions.append(_on_sale(now_us) if on_sale else _not_on_sale(now_us))
-    if cursor is not None:
-        after_us, after_id = decode_cursor(cursor)
-        conditions.append(
-            {
-                "$or": [
-                    {"starts_us": {"$gt": after_us}},
-                    {"starts_us": after_us, "_id": {"$gt": after_id}},
-                ]
-            }
-        )
     shows = await live_collection(db, SHOWS.name)
-    found = await (
-        shows.find({"$and": conditions})
-        .sort([("starts_us", ASCENDING), ("_id", ASCENDING)])
-        .limit(limit + 1)
-        .to_list()
-    )
-    page = found[:limit]
-    next_cursor = (
-        encode_cursor(page[-1]["starts_us"], page[-1]["_id"]) if len(found) > limit else None
-    )
+    page, next_cursor = await soonest_first(shows, conditions, limit, cursor)
     return [show_out(doc, default_hold_seconds) for doc in page], next_cursor
 
 
